@@ -1,0 +1,66 @@
+"""The referral lifecycle: statuses, the reasons a referral is not admitted, timestamps set by transitions."""
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from referral_crm.core.errors import DomainError
+
+RECEIVED = "Received"
+IN_REVIEW = "In Review"
+ACCEPTED = "Accepted"
+SCHEDULED = "Scheduled"
+ADMITTED = "Admitted"
+DISCHARGED = "Discharged"
+NOT_ADMITTED = "Not Admitted"
+CANCELLED = "Cancelled"
+
+STATUSES = (RECEIVED, IN_REVIEW, ACCEPTED, SCHEDULED, ADMITTED, DISCHARGED, NOT_ADMITTED, CANCELLED)
+ADMITTED_STATUSES = frozenset({ADMITTED, DISCHARGED})
+OPEN_STATUSES = frozenset({RECEIVED, IN_REVIEW, ACCEPTED, SCHEDULED})
+
+NON_ADMIT_REASONS = (
+	"Insurance Not Accepted",
+	"Outside Service Area",
+	"Patient Declined",
+	"Unable to Reach",
+	"Clinical Criteria Not Met",
+	"No-Show",
+	"Other",
+)
+
+# The field a transition into a status stamps, unless a person already filled it in.
+STATUS_TIMESTAMP_FIELDS = {
+	ACCEPTED: "accepted_at",
+	ADMITTED: "start_of_care",
+	DISCHARGED: "discharged_at",
+}
+
+
+class MissingNonAdmitReasonError(DomainError):
+	pass
+
+
+def check_non_admit_reason(status: str, reason: str | None) -> None:
+	if status == NOT_ADMITTED and not reason:
+		raise MissingNonAdmitReasonError("A referral that is not admitted needs a non-admit reason")
+	if reason and reason not in NON_ADMIT_REASONS:
+		raise MissingNonAdmitReasonError(f"{reason!r} is not a non-admit reason")
+
+
+def timestamps_for_transition(
+	previous_status: str | None, status: str, current: Mapping[str, object], now: datetime
+) -> dict[str, datetime]:
+	"""The timestamp fields to set because the referral moved into `status`.
+
+	A later status also stamps the earlier ones that were skipped, so every admitted
+	referral has a full clock (received -> accepted -> start of care -> discharge).
+	"""
+	if status == previous_status:
+		return {}
+	chain = list(STATUS_TIMESTAMP_FIELDS)
+	if status not in chain:
+		return {}
+	chain = chain[: chain.index(status) + 1]
+	return {
+		STATUS_TIMESTAMP_FIELDS[step]: now for step in chain if not current.get(STATUS_TIMESTAMP_FIELDS[step])
+	}

@@ -1,0 +1,64 @@
+app_name = "referral_crm"
+app_title = "Referral CRM"
+app_publisher = "referral_crm contributors"
+app_description = "Win, keep and measure physician referrals for home health, hospice, home infusion and specialty practices"
+app_email = "dev@referral-crm.example"
+app_license = "mit"
+
+# Frappe is implicit: naming it in required_apps makes install-app look it up online.
+
+export_python_type_annotations = True
+
+app_include_js = "/assets/referral_crm/js/referral_crm.js"
+
+# Installation
+# ------------
+
+before_install = "referral_crm.install.before_install"
+after_install = "referral_crm.install.after_install"
+after_migrate = "referral_crm.install.after_migrate"
+before_uninstall = "referral_crm.install.before_uninstall"
+
+# Fixtures: only our own records ("Review" is one of Frappe's own workflow actions).
+
+fixtures = [
+	{
+		"dt": "Workflow State",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Received",
+					"In Review",
+					"Accepted",
+					"Scheduled",
+					"Admitted",
+					"Discharged",
+					"Not Admitted",
+					"Cancelled",
+				],
+			]
+		],
+	},
+	{
+		"dt": "Workflow Action Master",
+		"filters": [["name", "in", ["Accept", "Schedule", "Admit", "Discharge", "Not Admit", "Cancel"]]],
+	},
+	{"dt": "Workflow", "filters": [["name", "=", "Referral Lifecycle"]]},
+]
+
+# Permissions
+# -----------
+# Row visibility by territory, in one place.
+
+_TERRITORY_SCOPED = ("Practice", "Provider", "Visit", "Referral")
+
+permission_query_conditions = {
+	doctype: "referral_crm.permissions.territory.get_permission_query_conditions"
+	for doctype in _TERRITORY_SCOPED
+}
+
+has_permission = {
+	doctype: "referral_crm.permissions.territory.has_permission" for doctype in _TERRITORY_SCOPED
+}

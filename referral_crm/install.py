@@ -1,0 +1,171 @@
+"""Seeding on install and migrate, and a clean uninstall. Every step is safe to run twice."""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+from frappe.permissions import add_permission, update_permission_property
+
+ROLES = (
+	"Physician Liaison",
+	"Referral Coordinator",
+	"Intake Coordinator",
+	"Appointment Setter",
+	"Referral Marketing Manager",
+	"Referral Analyst",
+)
+
+# Frappe's Contact and Address, used for practice staff and locations: what each of our roles may do.
+LINKED_DOCTYPE_RIGHTS = {
+	"Physician Liaison": ("read", "write", "create"),
+	"Referral Coordinator": ("read", "write", "create"),
+	"Intake Coordinator": ("read", "write", "create"),
+	"Appointment Setter": ("read", "write", "create"),
+	"Referral Marketing Manager": ("read", "write", "create", "delete", "export", "report"),
+	"Referral Analyst": ("read", "report"),
+}
+LINKED_DOCTYPES = ("Contact", "Address")
+
+CUSTOM_FIELDS = {
+	"Contact": [
+		{
+			"fieldname": "office_roles",
+			"label": "Office Roles",
+			"fieldtype": "Table MultiSelect",
+			"options": "Contact Office Role",
+			"insert_after": "designation",
+			"description": "What this person does at the referring office",
+		},
+	]
+}
+
+OFFICE_ROLES = (
+	"Office Manager",
+	"Practice Administrator",
+	"Referral Coordinator",
+	"Front Desk",
+	"Scheduler",
+	"Nurse",
+	"Medical Assistant",
+	"Physician",
+	"Billing",
+	"Discharge Planner",
+	"Case Manager",
+)
+
+SERVICE_LINES = ("Home Health", "Hospice", "Home Infusion", "Palliative Care", "Private Duty")
+
+# NUCC Health Care Provider Taxonomy codes of the specialties that refer most to post-acute care.
+SPECIALTIES = (
+	("Family Medicine", "207Q00000X", 1),
+	("Internal Medicine", "207R00000X", 1),
+	("Geriatric Medicine", "207RG0300X", 1),
+	("Pediatrics", "208000000X", 1),
+	("Nurse Practitioner, Family", "363LF0000X", 1),
+	("Physician Assistant", "363A00000X", 0),
+	("Hospitalist", "208M00000X", 0),
+	("Cardiovascular Disease", "207RC0000X", 0),
+	("Infectious Disease", "207RI0200X", 0),
+	("Pulmonary Disease", "207RP1001X", 0),
+	("Nephrology", "207RN0300X", 0),
+	("Endocrinology, Diabetes & Metabolism", "207RE0101X", 0),
+	("Gastroenterology", "207RG0100X", 0),
+	("Hematology & Oncology", "207RH0003X", 0),
+	("Neurology", "2084N0400X", 0),
+	("Orthopaedic Surgery", "207X00000X", 0),
+	("Physical Medicine & Rehabilitation", "208100000X", 0),
+	("General Surgery", "208600000X", 0),
+	("Urology", "208800000X", 0),
+)
+
+WORKFLOW = "Referral Lifecycle"
+OUR_DOCTYPES_WITH_USER_DATA = ("Practice", "Provider", "Visit", "Referral", "Referral Territory")
+
+
+def before_install():
+	create_roles()
+
+
+def after_install():
+	after_migrate()
+	seed_masters()
+
+
+def after_migrate():
+	create_roles()
+	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	grant_linked_doctype_rights()
+
+
+def create_roles():
+	for role in ROLES:
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
+
+
+def grant_linked_doctype_rights():
+	for doctype in LINKED_DOCTYPES:
+		for role, rights in LINKED_DOCTYPE_RIGHTS.items():
+			if frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}):
+				continue
+			add_permission(doctype, role, 0)
+			for right in rights:
+				update_permission_property(doctype, role, 0, right, 1, validate=False)
+
+
+def seed_masters():
+	for name in OFFICE_ROLES:
+		_insert_if_missing("Office Role", name, {"office_role_name": name})
+	for name in SERVICE_LINES:
+		_insert_if_missing("Service Line", name, {"service_line_name": name})
+	for name, code, primary_care in SPECIALTIES:
+		_insert_if_missing(
+			"Specialty",
+			name,
+			{"specialty_name": name, "taxonomy_code": code, "is_primary_care": primary_care},
+		)
+	_insert_if_missing("Insurance Payer", "Medicare", {"payer_name": "Medicare", "payer_type": "Medicare"})
+
+
+def _insert_if_missing(doctype: str, name: str, values: dict):
+	if not frappe.db.exists(doctype, name):
+		frappe.get_doc({"doctype": doctype, **values}).insert(ignore_permissions=True)
+
+
+def before_uninstall():
+	"""Take away what the app put into Frappe's own records, so nothing points at dropped tables."""
+	for doctype, fields in CUSTOM_FIELDS.items():
+		for field in fields:
+			frappe.db.delete("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
+		frappe.clear_cache(doctype=doctype)
+
+	frappe.db.delete("Custom DocPerm", {"role": ("in", ROLES)})
+	for doctype in LINKED_DOCTYPES:
+		frappe.clear_cache(doctype=doctype)
+
+	frappe.db.delete("User Permission", {"allow": ("in", OUR_DOCTYPES_WITH_USER_DATA)})
+	frappe.db.delete("Dynamic Link", {"link_doctype": ("in", OUR_DOCTYPES_WITH_USER_DATA)})
+	frappe.db.delete("ToDo", {"reference_type": ("in", OUR_DOCTYPES_WITH_USER_DATA)})
+
+	remove_workflow()
+
+	frappe.db.delete("Has Role", {"role": ("in", ROLES)})
+	for role in ROLES:
+		frappe.delete_doc("Role", role, force=True, ignore_missing=True, ignore_permissions=True)
+	frappe.cache.delete_value("user_permissions")
+
+
+def remove_workflow():
+	from referral_crm.hooks import fixtures
+
+	if frappe.db.exists("Workflow", WORKFLOW):
+		frappe.delete_doc("Workflow", WORKFLOW, force=True, ignore_permissions=True)
+
+	names_of = {f["dt"]: f["filters"][0][2] for f in fixtures}
+	in_use_elsewhere = set(
+		frappe.get_all("Workflow Document State", filters={"parenttype": "Workflow"}, pluck="state")
+	) | set(frappe.get_all("Workflow Transition", filters={"parenttype": "Workflow"}, pluck="action"))
+	for doctype in ("Workflow State", "Workflow Action Master"):
+		for name in names_of[doctype]:
+			if name not in in_use_elsewhere:
+				frappe.delete_doc(doctype, name, force=True, ignore_missing=True, ignore_permissions=True)

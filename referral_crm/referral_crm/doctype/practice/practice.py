@@ -1,0 +1,48 @@
+# Copyright (c) 2026, referral_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.contacts.address_and_contact import load_address_and_contact
+from frappe.utils import bold
+from frappe.utils.nestedset import NestedSet
+
+from referral_crm.identifiers import formatted_numbers, set_npi, set_phone_numbers, set_zip_code
+from referral_crm.territories import spread_practice_territory, territory_for_zip
+
+NUMBER_FIELDS = ("phone", "fax")
+
+
+class Practice(NestedSet):
+	nsm_parent_field = "parent_practice"
+
+	def onload(self):
+		load_address_and_contact(self)
+		self.set_onload("numbers", formatted_numbers(self, NUMBER_FIELDS))
+
+	def validate(self):
+		self.validate_parent_is_organisation()
+		set_npi(self)
+		set_phone_numbers(self, NUMBER_FIELDS)
+		set_zip_code(self)
+		self.set_territory_from_zip()
+		if self.state:
+			self.state = self.state.strip().upper()
+
+	def on_update(self):
+		super().on_update()
+		if self.has_value_changed("referral_territory") and not self.is_new():
+			spread_practice_territory([self.name], self.referral_territory)
+
+	def validate_parent_is_organisation(self):
+		if self.parent_practice and not frappe.db.get_value("Practice", self.parent_practice, "is_group"):
+			frappe.throw(
+				_(
+					"{0} is not an organisation, so it cannot hold other practices. Tick Is Organisation on it first."
+				).format(bold(self.parent_practice))
+			)
+
+	def set_territory_from_zip(self):
+		"""The territory that claims the ZIP wins; an unclaimed ZIP keeps the territory chosen by hand."""
+		if territory := territory_for_zip(self.zip_code):
+			self.referral_territory = territory

@@ -1,0 +1,20 @@
+// Copyright (c) 2026, referral_crm contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("Provider", {
+	refresh(frm) {
+		frappe.dynamic_link = { doc: frm.doc, fieldname: "name", doctype: "Provider" };
+		frm.toggle_display("section_address_contacts", !frm.is_new());
+		if (frm.is_new()) {
+			frappe.contacts.clear_address_and_contact(frm);
+		} else {
+			frappe.contacts.render_address_and_contact(frm);
+			frm.add_custom_button(
+				__("Referrals"),
+				() => frappe.set_route("List", "Referral", { referring_provider: frm.doc.name }),
+				__("View")
+			);
+		}
+		referral_crm.render_numbers(frm);
+	},
+});

@@ -1,0 +1,56 @@
+# Copyright (c) 2026, referral_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.contacts.address_and_contact import load_address_and_contact
+from frappe.model.document import Document
+
+from referral_crm.identifiers import formatted_numbers, set_npi, set_phone_numbers
+from referral_crm.territories import territory_of_practice
+
+NUMBER_FIELDS = ("phone", "fax")
+
+
+class Provider(Document):
+	def onload(self):
+		load_address_and_contact(self)
+		self.set_onload("numbers", formatted_numbers(self, NUMBER_FIELDS))
+
+	def validate(self):
+		self.set_provider_name()
+		set_npi(self)
+		set_phone_numbers(self, NUMBER_FIELDS)
+		self.set_primary_practice()
+		self.referral_territory = territory_of_practice(self.primary_practice)
+		self.set_pcp_from_specialty()
+
+	def set_provider_name(self):
+		names = (self.first_name, self.middle_name, self.last_name)
+		full_name = " ".join(part.strip() for part in names if part and part.strip())
+		self.provider_name = f"{full_name}, {self.credential.strip()}" if self.credential else full_name
+
+	def set_primary_practice(self):
+		"""Exactly one practice row is primary: the one ticked, else the first."""
+		seen = set()
+		for row in self.practices:
+			if row.practice in seen:
+				frappe.throw(_("Row {0}: practice {1} is listed twice.").format(row.idx, row.practice))
+			seen.add(row.practice)
+
+		primary = [row for row in self.practices if row.is_primary]
+		if len(primary) > 1:
+			frappe.throw(
+				_("Only one practice can be the primary practice; rows {0} are all ticked.").format(
+					", ".join(str(row.idx) for row in primary)
+				)
+			)
+		if not primary and self.practices:
+			self.practices[0].is_primary = 1
+			primary = [self.practices[0]]
+		self.primary_practice = primary[0].practice if primary else None
+
+	def set_pcp_from_specialty(self):
+		if self.specialty and self.has_value_changed("specialty"):
+			if frappe.db.get_value("Specialty", self.specialty, "is_primary_care"):
+				self.is_pcp = 1

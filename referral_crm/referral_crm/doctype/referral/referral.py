@@ -1,0 +1,91 @@
+# Copyright (c) 2026, referral_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import bold, get_link_to_form, now_datetime
+
+from referral_crm.core.errors import DomainError
+from referral_crm.core.referral import NOT_ADMITTED, check_non_admit_reason, timestamps_for_transition
+from referral_crm.identifiers import set_phone_numbers
+from referral_crm.rollups import update_referral_counts
+from referral_crm.territories import territory_of_practice
+
+
+class DuplicateReferral(frappe.ValidationError):
+	pass
+
+
+class MissingNonAdmitReason(frappe.ValidationError):
+	pass
+
+
+class Referral(Document):
+	def validate(self):
+		self.set_referring_practice()
+		self.referral_territory = territory_of_practice(self.referring_practice)
+		self.set_attributed_liaison()
+		set_phone_numbers(self, ("patient_phone",))
+		self.validate_external_id()
+		self.validate_non_admit_reason()
+		self.stamp_status_times()
+
+	def on_update(self):
+		previous = self.get_doc_before_save()
+		update_referral_counts(
+			{self.referring_practice, previous and previous.referring_practice},
+			{self.referring_provider, previous and previous.referring_provider},
+		)
+
+	def after_delete(self):
+		update_referral_counts({self.referring_practice}, {self.referring_provider})
+
+	def set_referring_practice(self):
+		if self.referring_provider and not self.referring_practice:
+			self.referring_practice = frappe.db.get_value(
+				"Provider", self.referring_provider, "primary_practice"
+			)
+
+	def set_attributed_liaison(self):
+		"""The practice's liaison at receipt gets the credit; later changes of liaison do not move it."""
+		if self.is_new():
+			self.attributed_liaison = (
+				frappe.db.get_value("Practice", self.referring_practice, "liaison")
+				if self.referring_practice
+				else None
+			)
+		else:
+			self.attributed_liaison = self.get_doc_before_save().attributed_liaison
+
+	def validate_external_id(self):
+		if not self.external_id:
+			self.external_id = None
+			return
+		self.external_id = self.external_id.strip()
+		other = frappe.db.get_value("Referral", {"external_id": self.external_id, "name": ("!=", self.name)})
+		if other:
+			frappe.throw(
+				_("External ID {0} was already received as {1}; this referral would be a duplicate.").format(
+					bold(self.external_id), get_link_to_form("Referral", other)
+				),
+				DuplicateReferral,
+				title=_("Duplicate Referral"),
+			)
+
+	def validate_non_admit_reason(self):
+		try:
+			check_non_admit_reason(self.status, self.non_admit_reason)
+		except DomainError:
+			frappe.throw(
+				_("Choose a Non-admit Reason before marking the referral {0}.").format(_(NOT_ADMITTED)),
+				MissingNonAdmitReason,
+				title=_("Non-admit Reason Required"),
+			)
+
+	def stamp_status_times(self):
+		previous = self.get_doc_before_save()
+		stamps = timestamps_for_transition(
+			previous.status if previous else None, self.status, self, now_datetime()
+		)
+		self.update(stamps)

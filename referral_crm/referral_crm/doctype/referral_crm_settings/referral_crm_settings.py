@@ -1,0 +1,20 @@
+# Copyright (c) 2026, referral_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import bold
+
+from referral_crm.core.phone import is_known_region
+
+
+class ReferralCRMSettings(Document):
+	def validate(self):
+		self.default_phone_region = (self.default_phone_region or "").strip().upper()
+		if not is_known_region(self.default_phone_region):
+			frappe.throw(
+				_(
+					"{0} is not a country code phone numbers can be read for (use a two-letter code such as US)."
+				).format(bold(self.default_phone_region))
+			)

@@ -1,0 +1,73 @@
+# Copyright (c) 2026, referral_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate
+
+from referral_crm.rollups import update_practice_last_contact
+from referral_crm.territories import territory_of_practice
+
+
+class Visit(Document):
+	def validate(self):
+		self.referral_territory = territory_of_practice(self.practice)
+		self.validate_follow_up_date()
+
+	def on_update(self):
+		update_practice_last_contact(self.practice)
+		previous = self.get_doc_before_save()
+		if previous and previous.practice != self.practice:
+			update_practice_last_contact(previous.practice)
+		self.sync_follow_up_todo()
+
+	def on_trash(self):
+		if self.follow_up_todo:
+			frappe.db.set_value("ToDo", self.follow_up_todo, "status", "Cancelled")
+
+	def after_delete(self):
+		update_practice_last_contact(self.practice)
+
+	def validate_follow_up_date(self):
+		if self.follow_up_date and getdate(self.follow_up_date) < getdate(self.visit_datetime):
+			frappe.throw(
+				_("The follow-up date cannot be before the visit."), title=_("Invalid Follow-up Date")
+			)
+
+	def sync_follow_up_todo(self):
+		"""Keep one ToDo for the visit's follow-up, on the staff member's list for that date."""
+		todo = frappe.get_doc("ToDo", self.follow_up_todo) if self.follow_up_todo else None
+		if not self.follow_up_date:
+			if todo and todo.status == "Open":
+				todo.status = "Cancelled"
+				todo.save(ignore_permissions=True)
+			return
+
+		if todo and not (
+			self.has_value_changed("follow_up_date")
+			or self.has_value_changed("user")
+			or self.has_value_changed("next_step")
+		):
+			return
+
+		todo = todo or frappe.new_doc("ToDo")
+		todo.update(
+			{
+				"allocated_to": self.user,
+				"date": self.follow_up_date,
+				"description": self.follow_up_description(),
+				"reference_type": self.doctype,
+				"reference_name": self.name,
+				"assigned_by": frappe.session.user,
+				"status": "Open",
+			}
+		)
+		todo.save(ignore_permissions=True)
+		if self.follow_up_todo != todo.name:
+			self.db_set("follow_up_todo", todo.name, update_modified=False)
+
+	def follow_up_description(self) -> str:
+		practice = frappe.utils.escape_html(self.practice_name or self.practice)
+		step = frappe.utils.escape_html(self.next_step or _("follow up"))
+		return _("{0}: {1}").format(practice, step)

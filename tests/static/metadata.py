@@ -1,0 +1,85 @@
+"""Reads the app's metadata (DocType JSON, fixtures, hooks) as plain files, without Frappe."""
+
+import ast
+import json
+from functools import cache
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "referral_crm"
+MODULE = APP / "referral_crm"
+KNOWN_DOCTYPES_FILE = Path(__file__).with_name("known_doctypes.tsv")
+
+# Roles every Frappe site has.
+FRAPPE_ROLES = {
+	"Administrator",
+	"System Manager",
+	"Guest",
+	"All",
+	"Desk User",
+	"Website Manager",
+	"Report Manager",
+}
+# Records Frappe itself installs (frappe/utils/install.py), which our workflow may use.
+FRAPPE_WORKFLOW_STATES = {"Pending", "Approved", "Rejected"}
+FRAPPE_WORKFLOW_ACTIONS = {"Approve", "Reject", "Review"}
+
+
+@cache
+def known_doctypes() -> dict[str, set[str]]:
+	"""{app: {doctype, ...}} for Frappe, ERPNext, HRMS, Healthcare, Frappe CRM and Helpdesk."""
+	out: dict[str, set[str]] = {}
+	for line in KNOWN_DOCTYPES_FILE.read_text().splitlines()[1:]:
+		app, _, doctype = line.partition("\t")
+		if doctype:
+			out.setdefault(app, set()).add(doctype)
+	return out
+
+
+@cache
+def doctypes() -> dict[str, dict]:
+	out = {}
+	for path in sorted(MODULE.glob("doctype/*/*.json")):
+		if path.stem == path.parent.name:
+			data = json.loads(path.read_text())
+			data["__path"] = path
+			out[data["name"]] = data
+	return out
+
+
+def fields(doctype: str) -> dict[str, dict]:
+	return {f["fieldname"]: f for f in doctypes()[doctype]["fields"]}
+
+
+def fixture(name: str) -> list[dict]:
+	return json.loads((APP / "fixtures" / f"{name}.json").read_text())
+
+
+def module_records(kind: str) -> list[dict]:
+	return [
+		json.loads(p.read_text()) for p in sorted(MODULE.glob(f"{kind}/*/*.json")) if p.stem == p.parent.name
+	]
+
+
+def literal_assignment(path: Path, name: str):
+	"""The value of a top-level `name = <literal>` in a Python file, read without importing it."""
+	tree = ast.parse(path.read_text())
+	for node in tree.body:
+		if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+			return ast.literal_eval(node.value)
+	raise LookupError(f"{name} is not assigned in {path}")
+
+
+def app_roles() -> set[str]:
+	return set(literal_assignment(APP / "install.py", "ROLES"))
+
+
+def defined_functions(module_path: Path) -> set[str]:
+	tree = ast.parse(module_path.read_text())
+	names = set()
+	for node in tree.body:
+		if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+			names.add(node.name)
+		elif isinstance(node, ast.Assign):
+			names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+	return names
