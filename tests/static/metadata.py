@@ -83,3 +83,54 @@ def defined_functions(module_path: Path) -> set[str]:
 		elif isinstance(node, ast.Assign):
 			names.update(t.id for t in node.targets if isinstance(t, ast.Name))
 	return names
+
+
+MATRIX_DOCTYPES = (
+	"Practice",
+	"Provider",
+	"Visit",
+	"Referral",
+	"Referral Territory",
+	"Insurance Payer",
+	"Specialty",
+	"Service Line",
+	"Office Role",
+	"Referral CRM Settings",
+)
+MATRIX_ROLES = (
+	"Physician Liaison",
+	"Referral Coordinator",
+	"Intake Coordinator",
+	"Appointment Setter",
+	"Referral Marketing Manager",
+	"Referral Analyst",
+)
+RIGHT_LETTERS = {
+	"read": "R",
+	"write": "W",
+	"create": "C",
+	"delete": "D",
+	"report": "Rep",
+	"export": "X",
+	"print": "P",
+	"email": "E",
+	"share": "S",
+	"import": "I",
+}
+
+
+def permission_matrix_rows() -> list[str]:
+	"""The README's permission table, row by row, as the DocType JSON grants it."""
+	rows = []
+	for doctype in MATRIX_DOCTYPES:
+		perms = doctypes()[doctype]["permissions"]
+		for level in sorted({p.get("permlevel", 0) for p in perms}):
+			cells = []
+			for role in MATRIX_ROLES:
+				perm = next((p for p in perms if p["role"] == role and p.get("permlevel", 0) == level), {})
+				cells.append(
+					" ".join(letter for right, letter in RIGHT_LETTERS.items() if perm.get(right)) or "-"
+				)
+			name = doctype if level == 0 else f"{doctype} (PHI, level {level})"
+			rows.append(f"| {name} | " + " | ".join(cells) + " |")
+	return rows

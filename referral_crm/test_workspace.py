@@ -1,0 +1,62 @@
+import json
+
+import frappe
+from frappe.desk.doctype.number_card.number_card import get_result
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, getdate
+
+from referral_crm.testing import make_practice, make_referral, make_user, make_visit, move_referral
+
+
+class TestWorkspace(FrappeTestCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def count(self, card_name):
+		card = frappe.get_doc("Number Card", card_name)
+		filters = json.loads(card.filters_json)
+		for doctype, field, operator, value in json.loads(card.dynamic_filters_json or "[]"):
+			assert value == "frappe.datetime.get_today()"
+			filters.append([doctype, field, operator, str(getdate())])
+		return get_result(card, filters)
+
+	def test_number_cards_count_this_weeks_work(self):
+		before = {
+			name: self.count(name)
+			for name in ("Referrals This Week", "Admissions This Week", "Practices Contacted This Week")
+		}
+		practice = make_practice()
+		make_visit(practice.name)
+		referral = make_referral(referring_practice=practice.name)
+		move_referral(referral, "Accepted", "Scheduled", "Admitted")
+		make_referral(referring_practice=practice.name, received_at=add_days(getdate(), -30))
+
+		self.assertEqual(self.count("Referrals This Week"), before["Referrals This Week"] + 1)
+		self.assertEqual(self.count("Admissions This Week"), before["Admissions This Week"] + 1)
+		self.assertEqual(
+			self.count("Practices Contacted This Week"), before["Practices Contacted This Week"] + 1
+		)
+
+	def test_overdue_follow_ups_counts_the_users_late_todos(self):
+		liaison = make_user(["Physician Liaison"])
+		visit = make_visit(make_practice().name, user=liaison, follow_up_date=getdate())
+		frappe.db.set_value("ToDo", visit.follow_up_todo, "date", add_days(getdate(), -2))
+		frappe.set_user(liaison)
+		self.assertEqual(self.count("Overdue Follow-ups"), 1)
+
+	def test_workspace_and_chart_load(self):
+		workspace = frappe.get_doc("Workspace", "Referral CRM")
+		self.assertEqual(
+			{c.number_card_name for c in workspace.number_cards},
+			{
+				"Referrals This Week",
+				"Admissions This Week",
+				"Practices Contacted This Week",
+				"Overdue Follow-ups",
+			},
+		)
+		from frappe.desk.doctype.dashboard_chart.dashboard_chart import get
+
+		make_referral()
+		result = get(chart_name="Weekly Referrals", refresh=1)
+		self.assertGreaterEqual(sum(result["datasets"][0]["values"]), 1)

@@ -1,0 +1,114 @@
+"""Factories for the FrappeTestCase suites: one place that knows how to make valid records."""
+
+import random
+
+import frappe
+from frappe.utils import now_datetime
+
+from referral_crm.core.npi import make_npi
+
+_rng = random.Random()
+
+
+def unique_npi(first_digit: str = "1") -> str:
+	while True:
+		npi = make_npi(first_digit + "".join(_rng.choice("0123456789") for _ in range(8)))
+		if not frappe.db.exists("Practice", {"npi": npi}) and not frappe.db.exists("Provider", {"npi": npi}):
+			return npi
+
+
+def unique_zip() -> str:
+	"""A ZIP no territory claims yet (from the 9xxxx range so demo data stays apart)."""
+	while True:
+		zip_code = f"9{_rng.randrange(10000):04d}"
+		if not frappe.db.exists("Referral Territory ZIP", {"zip_code": zip_code}):
+			return zip_code
+
+
+def label(prefix: str) -> str:
+	return f"{prefix} {frappe.generate_hash(length=6)}"
+
+
+def make_territory(name=None, zip_codes=(), parent=None, is_group=0, members=()) -> "frappe.Document":
+	return frappe.get_doc(
+		{
+			"doctype": "Referral Territory",
+			"territory_name": name or label("Territory"),
+			"parent_referral_territory": parent,
+			"is_group": is_group,
+			"zip_codes": [{"zip_code": z} for z in zip_codes],
+			"members": [{"user": user, "territory_role": role} for user, role in members],
+		}
+	).insert()
+
+
+def make_practice(**overrides) -> "frappe.Document":
+	values = {
+		"doctype": "Practice",
+		"practice_name": label("Practice"),
+		"zip_code": unique_zip(),
+		"state": "NY",
+	}
+	values.update(overrides)
+	return frappe.get_doc(values).insert()
+
+
+def make_provider(practices=(), **overrides) -> "frappe.Document":
+	values = {
+		"doctype": "Provider",
+		"first_name": "Test",
+		"last_name": label("Provider").replace(" ", ""),
+		"credential": "MD",
+		"npi": unique_npi(),
+		"practices": [{"practice": p} for p in practices],
+	}
+	values.update(overrides)
+	return frappe.get_doc(values).insert()
+
+
+def make_visit(practice: str, **overrides) -> "frappe.Document":
+	values = {
+		"doctype": "Visit",
+		"practice": practice,
+		"channel": "In Person",
+		"outcome": "Spoke with Office Staff",
+		"visit_datetime": now_datetime(),
+	}
+	values.update(overrides)
+	return frappe.get_doc(values).insert()
+
+
+def make_referral(**overrides) -> "frappe.Document":
+	values = {
+		"doctype": "Referral",
+		"patient_first_name": "Pat",
+		"patient_last_name": label("Patient").replace(" ", ""),
+		"patient_date_of_birth": "1941-03-09",
+		"diagnosis": "CHF exacerbation, needs skilled nursing",
+		"channel": "Fax",
+		"received_at": now_datetime(),
+	}
+	values.update(overrides)
+	return frappe.get_doc(values).insert()
+
+
+def make_user(roles: list[str], email: str | None = None) -> str:
+	email = email or f"{frappe.generate_hash(length=8)}@referral-crm.test"
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		)
+		user.flags.no_welcome_mail = True
+		user.insert(ignore_permissions=True)
+		user.add_roles(*roles)
+	return email
+
+
+def move_referral(referral: "frappe.Document", *statuses: str, **values) -> "frappe.Document":
+	"""Walk a referral through workflow states, saving each step as the current user."""
+	for status in statuses:
+		referral.reload()
+		referral.update(values)
+		referral.status = status
+		referral.save()
+	return referral
