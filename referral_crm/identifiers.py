@@ -1,8 +1,8 @@
 """Document-side checks of NPIs, phone numbers and ZIP codes: the core's rules, with translated errors."""
 
 import frappe
-from frappe import _
-from frappe.utils import bold, get_link_to_form
+from frappe import _, bold
+from frappe.utils import get_link_to_form
 
 from referral_crm.core.errors import InvalidNPIError, InvalidPhoneNumberError, InvalidZipCodeError
 from referral_crm.core.npi import validate_npi

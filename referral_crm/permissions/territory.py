@@ -35,3 +35,11 @@ def has_permission(
 	):
 		return False
 	return None
+
+
+def check_practice_access(doc, practices: list[str | None]) -> None:
+	"""A user may only tie a record to practices they can see (Frappe checks links only after save)."""
+	if doc.flags.ignore_permissions:
+		return
+	for practice in filter(None, practices):
+		frappe.has_permission("Practice", "read", doc=practice, throw=True)

@@ -2,9 +2,8 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe import _
+from frappe import _, bold
 from frappe.contacts.address_and_contact import load_address_and_contact
-from frappe.utils import bold
 from frappe.utils.nestedset import NestedSet
 
 from referral_crm.identifiers import formatted_numbers, set_npi, set_phone_numbers, set_zip_code

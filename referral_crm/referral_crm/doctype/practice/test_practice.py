@@ -97,6 +97,10 @@ class TestPractice(FrappeTestCase):
 		self.assertTrue(organisation.lft < branch.lft < branch.rgt < organisation.rgt)
 
 	def test_form_lists_linked_contacts_and_addresses(self):
+		if not frappe.db.exists("Address Template", {"is_default": 1}):
+			frappe.get_doc(
+				{"doctype": "Address Template", "country": "United States", "is_default": 1}
+			).insert()
 		practice = make_practice()
 		contact = frappe.get_doc(
 			{

@@ -7,6 +7,7 @@ from frappe.contacts.address_and_contact import load_address_and_contact
 from frappe.model.document import Document
 
 from referral_crm.identifiers import formatted_numbers, set_npi, set_phone_numbers
+from referral_crm.permissions.territory import check_practice_access
 from referral_crm.territories import territory_of_practice
 
 NUMBER_FIELDS = ("phone", "fax")
@@ -21,6 +22,7 @@ class Provider(Document):
 		self.set_provider_name()
 		set_npi(self)
 		set_phone_numbers(self, NUMBER_FIELDS)
+		check_practice_access(self, [row.practice for row in self.practices])
 		self.set_primary_practice()
 		self.referral_territory = territory_of_practice(self.primary_practice)
 		self.set_pcp_from_specialty()

@@ -2,13 +2,14 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe import _
+from frappe import _, bold
 from frappe.model.document import Document
-from frappe.utils import bold, get_link_to_form, now_datetime
+from frappe.utils import get_link_to_form, now_datetime
 
 from referral_crm.core.errors import DomainError
 from referral_crm.core.referral import NOT_ADMITTED, check_non_admit_reason, timestamps_for_transition
 from referral_crm.identifiers import set_phone_numbers
+from referral_crm.permissions.territory import check_practice_access
 from referral_crm.rollups import update_referral_counts
 from referral_crm.territories import territory_of_practice
 
@@ -24,6 +25,7 @@ class MissingNonAdmitReason(frappe.ValidationError):
 class Referral(Document):
 	def validate(self):
 		self.set_referring_practice()
+		check_practice_access(self, [self.referring_practice])
 		self.referral_territory = territory_of_practice(self.referring_practice)
 		self.set_attributed_liaison()
 		set_phone_numbers(self, ("patient_phone",))

@@ -2,9 +2,8 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe import _
+from frappe import _, bold
 from frappe.model.document import Document
-from frappe.utils import bold
 
 from referral_crm.core.phone import is_known_region
 

@@ -2,10 +2,9 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe import _
+from frappe import _, bold
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Coalesce
-from frappe.utils import bold
 from frappe.utils.nestedset import NestedSet
 
 from referral_crm.core.errors import InvalidZipCodeError

@@ -6,12 +6,14 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
+from referral_crm.permissions.territory import check_practice_access
 from referral_crm.rollups import update_practice_last_contact
 from referral_crm.territories import territory_of_practice
 
 
 class Visit(Document):
 	def validate(self):
+		check_practice_access(self, [self.practice])
 		self.referral_territory = territory_of_practice(self.practice)
 		self.validate_follow_up_date()
 
