@@ -7,6 +7,7 @@ from frappe.utils import get_link_to_form
 from referral_crm.core.errors import InvalidNPIError, InvalidPhoneNumberError, InvalidZipCodeError
 from referral_crm.core.npi import validate_npi
 from referral_crm.core.phone import DEFAULT_REGION, dial_string, format_phone, normalize_phone
+from referral_crm.core.taxonomy import normalize_taxonomy_code
 from referral_crm.core.territory import normalize_zip
 
 NPI_DOCTYPES = ("Practice", "Provider")
@@ -109,4 +110,16 @@ def set_zip_code(doc, fieldname: str = "zip_code") -> None:
 			),
 			InvalidZipCode,
 			title=_("Invalid ZIP Code"),
+		)
+
+
+def set_taxonomy_code(doc, fieldname: str = "taxonomy_code") -> None:
+	try:
+		doc.set(fieldname, normalize_taxonomy_code(doc.get(fieldname)) or None)
+	except ValueError:
+		frappe.throw(
+			_("{0}: {1} is not a NUCC taxonomy code (ten characters ending in X, e.g. 207Q00000X).").format(
+				bold(_label(doc, fieldname)), bold(doc.get(fieldname))
+			),
+			title=_("Invalid Taxonomy Code"),
 		)

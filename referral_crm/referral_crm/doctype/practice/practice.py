@@ -13,6 +13,61 @@ NUMBER_FIELDS = ("phone", "fax")
 
 
 class Practice(NestedSet):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from referral_crm.referral_crm.doctype.practice_insurance.practice_insurance import PracticeInsurance
+		from referral_crm.referral_crm.doctype.practice_specialty.practice_specialty import PracticeSpecialty
+
+		account_stage: DF.Literal["Target", "Contacted", "Engaged", "Referring", "Dormant", "Do Not Contact"]
+		address_line1: DF.Data | None
+		address_line2: DF.Data | None
+		admitted_referrals: DF.Int
+		city: DF.Data | None
+		email: DF.Data | None
+		fax: DF.Data | None
+		insurances_accepted: DF.TableMultiSelect[PracticeInsurance]
+		is_group: DF.Check
+		last_contact_date: DF.Date | None
+		last_outcome: DF.Data | None
+		last_referral_date: DF.Date | None
+		latitude: DF.Float
+		lft: DF.Int
+		liaison: DF.Link | None
+		longitude: DF.Float
+		next_follow_up: DF.Date | None
+		next_step: DF.Data | None
+		notes: DF.SmallText | None
+		npi: DF.Data | None
+		old_parent: DF.Link | None
+		parent_practice: DF.Link | None
+		phone: DF.Data | None
+		practice_name: DF.Data
+		practice_type: DF.Literal[
+			"Primary Care",
+			"Multi-Specialty Group",
+			"Specialty Practice",
+			"Hospital",
+			"Skilled Nursing Facility",
+			"Assisted Living Facility",
+			"Rehabilitation Facility",
+			"Health System",
+			"Other",
+		]
+		referral_coordinator: DF.Link | None
+		referral_territory: DF.Link | None
+		rgt: DF.Int
+		specialties: DF.TableMultiSelect[PracticeSpecialty]
+		state: DF.Data | None
+		total_referrals: DF.Int
+		website: DF.Data | None
+		zip_code: DF.Data | None
+	# end: auto-generated types
 	nsm_parent_field = "parent_practice"
 
 	def onload(self):

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.contacts.address_and_contact import load_address_and_contact
 from frappe.model.document import Document
 
-from referral_crm.identifiers import formatted_numbers, set_npi, set_phone_numbers
+from referral_crm.identifiers import formatted_numbers, set_npi, set_phone_numbers, set_taxonomy_code
 from referral_crm.permissions.territory import check_practice_access
 from referral_crm.territories import territory_of_practice
 
@@ -14,6 +14,38 @@ NUMBER_FIELDS = ("phone", "fax")
 
 
 class Provider(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from referral_crm.referral_crm.doctype.provider_practice.provider_practice import ProviderPractice
+
+		birthday: DF.Date | None
+		credential: DF.Data | None
+		email: DF.Data | None
+		fax: DF.Data | None
+		first_name: DF.Data
+		gender: DF.Link | None
+		is_pcp: DF.Check
+		last_name: DF.Data
+		last_referral_date: DF.Date | None
+		middle_name: DF.Data | None
+		notes: DF.SmallText | None
+		npi: DF.Data | None
+		phone: DF.Data | None
+		practices: DF.Table[ProviderPractice]
+		primary_practice: DF.Link | None
+		provider_name: DF.Data | None
+		referral_territory: DF.Link | None
+		specialty: DF.Link | None
+		taxonomy_code: DF.Data | None
+		total_referrals: DF.Int
+
+	# end: auto-generated types
 	def onload(self):
 		load_address_and_contact(self)
 		self.set_onload("numbers", formatted_numbers(self, NUMBER_FIELDS))
@@ -22,6 +54,7 @@ class Provider(Document):
 		self.set_provider_name()
 		set_npi(self)
 		set_phone_numbers(self, NUMBER_FIELDS)
+		set_taxonomy_code(self)
 		check_practice_access(self, [row.practice for row in self.practices])
 		self.set_primary_practice()
 		self.referral_territory = territory_of_practice(self.primary_practice)

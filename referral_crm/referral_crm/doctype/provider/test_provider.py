@@ -60,3 +60,8 @@ class TestProvider(FrappeTestCase):
 
 	def test_phone_is_normalised(self):
 		self.assertEqual(make_provider(phone="347 555 0142").phone, "+13475550142")
+
+	def test_taxonomy_code_is_checked(self):
+		self.assertEqual(make_provider(taxonomy_code="207ri0200x").taxonomy_code, "207RI0200X")
+		with self.assertRaises(frappe.ValidationError):
+			make_provider(taxonomy_code="infectious")

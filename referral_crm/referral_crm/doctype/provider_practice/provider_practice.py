@@ -5,4 +5,19 @@ from frappe.model.document import Document
 
 
 class ProviderPractice(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		is_primary: DF.Check
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		practice: DF.Link
+		practice_name: DF.Data | None
+	# end: auto-generated types
 	pass

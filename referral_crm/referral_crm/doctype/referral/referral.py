@@ -23,6 +23,67 @@ class MissingNonAdmitReason(frappe.ValidationError):
 
 
 class Referral(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		accepted_at: DF.Datetime | None
+		attributed_liaison: DF.Link | None
+		channel: DF.Literal[
+			"Fax",
+			"Phone",
+			"Email",
+			"EHR / e-Referral",
+			"Referral Portal",
+			"Hospital Discharge Planner",
+			"Walk-in",
+			"Other",
+		]
+		diagnosis: DF.SmallText | None
+		discharged_at: DF.Datetime | None
+		external_id: DF.Data | None
+		insurance_member_id: DF.Data | None
+		insurance_payer: DF.Link | None
+		no_show: DF.Check
+		non_admit_notes: DF.SmallText | None
+		non_admit_reason: DF.Literal[
+			"",
+			"Insurance Not Accepted",
+			"Outside Service Area",
+			"Patient Declined",
+			"Unable to Reach",
+			"Clinical Criteria Not Met",
+			"No-Show",
+			"Other",
+		]
+		patient_date_of_birth: DF.Date | None
+		patient_first_name: DF.Data
+		patient_last_name: DF.Data
+		patient_phone: DF.Data | None
+		primary_care_provider: DF.Link | None
+		received_at: DF.Datetime
+		referral_territory: DF.Link | None
+		referring_practice: DF.Link | None
+		referring_provider: DF.Link | None
+		service_line: DF.Link | None
+		start_of_care: DF.Datetime | None
+		status: DF.Literal[
+			"Received",
+			"In Review",
+			"Accepted",
+			"Scheduled",
+			"Admitted",
+			"Discharged",
+			"Not Admitted",
+			"Cancelled",
+		]
+		visit_note_sent_at: DF.Datetime | None
+
+	# end: auto-generated types
 	def validate(self):
 		self.set_referring_practice()
 		check_practice_access(self, [self.referring_practice])

@@ -9,6 +9,17 @@ from referral_crm.core.phone import is_known_region
 
 
 class ReferralCRMSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		default_phone_region: DF.Data
+
+	# end: auto-generated types
 	def validate(self):
 		self.default_phone_region = (self.default_phone_region or "").strip().upper()
 		if not is_known_region(self.default_phone_region):

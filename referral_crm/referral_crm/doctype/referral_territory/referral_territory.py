@@ -20,6 +20,30 @@ class OverlappingTerritoryError(frappe.ValidationError):
 
 
 class ReferralTerritory(NestedSet):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from referral_crm.referral_crm.doctype.referral_territory_member.referral_territory_member import (
+			ReferralTerritoryMember,
+		)
+		from referral_crm.referral_crm.doctype.referral_territory_zip.referral_territory_zip import (
+			ReferralTerritoryZIP,
+		)
+
+		is_group: DF.Check
+		lft: DF.Int
+		members: DF.Table[ReferralTerritoryMember]
+		old_parent: DF.Link | None
+		parent_referral_territory: DF.Link | None
+		rgt: DF.Int
+		territory_name: DF.Data
+		zip_codes: DF.Table[ReferralTerritoryZIP]
+	# end: auto-generated types
 	nsm_parent_field = "parent_referral_territory"
 
 	def validate(self):

@@ -12,6 +12,47 @@ from referral_crm.territories import territory_of_practice
 
 
 class Visit(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from referral_crm.referral_crm.doctype.visit_contact.visit_contact import VisitContact
+		from referral_crm.referral_crm.doctype.visit_provider.visit_provider import VisitProvider
+
+		channel: DF.Literal[
+			"In Person", "Phone Call", "Fax", "Email", "Postcard", "Lunch and Learn", "Drop Off"
+		]
+		checkin_latitude: DF.Float
+		checkin_longitude: DF.Float
+		contacts_met: DF.TableMultiSelect[VisitContact]
+		follow_up_date: DF.Date | None
+		follow_up_todo: DF.Link | None
+		next_step: DF.Data | None
+		outcome: DF.Literal[
+			"Spoke with Provider",
+			"Spoke with Office Staff",
+			"Meeting Scheduled",
+			"Referral Promised",
+			"Left Materials",
+			"Left Voicemail",
+			"No Answer",
+			"Sent",
+			"Not Interested",
+			"Asked Not to Contact",
+		]
+		practice: DF.Link
+		practice_name: DF.Data | None
+		providers_met: DF.TableMultiSelect[VisitProvider]
+		referral_territory: DF.Link | None
+		remarks: DF.SmallText | None
+		user: DF.Link
+		visit_datetime: DF.Datetime
+
+	# end: auto-generated types
 	def validate(self):
 		check_practice_access(self, [self.practice])
 		self.referral_territory = territory_of_practice(self.practice)
