@@ -141,6 +141,7 @@ def before_uninstall():
 
 	frappe.db.delete("Custom DocPerm", {"role": ("in", ROLES)})
 	for doctype in LINKED_DOCTYPES:
+		drop_unchanged_perm_copies(doctype)
 		frappe.clear_cache(doctype=doctype)
 
 	frappe.db.delete("User Permission", {"allow": ("in", OUR_DOCTYPES_WITH_USER_DATA)})
@@ -153,6 +154,39 @@ def before_uninstall():
 	for role in ROLES:
 		frappe.delete_doc("Role", role, force=True, ignore_missing=True, ignore_permissions=True)
 	frappe.cache.delete_value("user_permissions")
+
+
+PERM_COLUMNS = (
+	"role",
+	"permlevel",
+	"if_owner",
+	"select",
+	"read",
+	"write",
+	"create",
+	"delete",
+	"submit",
+	"cancel",
+	"amend",
+	"report",
+	"export",
+	"import",
+	"share",
+	"print",
+	"email",
+)
+
+
+def drop_unchanged_perm_copies(doctype: str):
+	"""Adding our roles made Frappe copy the standard permissions into Custom DocPerm; if nobody changed
+	those copies since, remove them so the DocType falls back to its standard permissions."""
+
+	def rules(table):
+		rows = frappe.get_all(table, filters={"parent": doctype}, fields=list(PERM_COLUMNS))
+		return sorted(tuple(row[c] or 0 for c in PERM_COLUMNS) for row in rows)
+
+	if rules("Custom DocPerm") == rules("DocPerm"):
+		frappe.db.delete("Custom DocPerm", {"parent": doctype})
 
 
 def remove_workflow():
