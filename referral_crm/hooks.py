@@ -1,3 +1,5 @@
+from referral_crm.core.referral import STATUSES, WORKFLOW, WORKFLOW_ACTIONS
+
 app_name = "referral_crm"
 app_title = "Referral CRM"
 app_publisher = "referral_crm contributors"
@@ -22,30 +24,9 @@ before_uninstall = "referral_crm.install.before_uninstall"
 # Fixtures: only our own records ("Review" is one of Frappe's own workflow actions).
 
 fixtures = [
-	{
-		"dt": "Workflow State",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Received",
-					"In Review",
-					"Accepted",
-					"Scheduled",
-					"Admitted",
-					"Discharged",
-					"Not Admitted",
-					"Cancelled",
-				],
-			]
-		],
-	},
-	{
-		"dt": "Workflow Action Master",
-		"filters": [["name", "in", ["Accept", "Schedule", "Admit", "Discharge", "Not Admit", "Cancel"]]],
-	},
-	{"dt": "Workflow", "filters": [["name", "=", "Referral Lifecycle"]]},
+	{"dt": "Workflow State", "filters": [["name", "in", list(STATUSES)]]},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", list(WORKFLOW_ACTIONS)]]},
+	{"dt": "Workflow", "filters": [["name", "=", WORKFLOW]]},
 ]
 
 # Permissions

@@ -4,7 +4,7 @@ import frappe
 from frappe import _, bold
 from frappe.utils import get_link_to_form
 
-from referral_crm.core.errors import InvalidNPIError, InvalidPhoneNumberError, InvalidZipCodeError
+from referral_crm.core.errors import InvalidNPIError, InvalidPhoneNumberError
 from referral_crm.core.npi import validate_npi
 from referral_crm.core.phone import DEFAULT_REGION, dial_string, format_phone, normalize_phone
 from referral_crm.core.taxonomy import normalize_taxonomy_code
@@ -100,26 +100,29 @@ def formatted_numbers(doc, fieldnames: tuple[str, ...]) -> list[dict]:
 	]
 
 
-def set_zip_code(doc, fieldname: str = "zip_code") -> None:
+def _set_normalized(doc, fieldname: str, normalize, message: str, exc=frappe.ValidationError) -> None:
+	"""Store normalize(value); on ValueError refuse the value with `message` (label and value as {0}, {1})."""
+	value = doc.get(fieldname)
 	try:
-		doc.set(fieldname, normalize_zip(doc.get(fieldname)) or None)
-	except InvalidZipCodeError:
-		frappe.throw(
-			_("{0}: {1} is not a US ZIP code (five digits, or ZIP+4).").format(
-				bold(_label(doc, fieldname)), bold(doc.get(fieldname))
-			),
-			InvalidZipCode,
-			title=_("Invalid ZIP Code"),
-		)
+		doc.set(fieldname, normalize(value) or None)
+	except ValueError:
+		frappe.throw(message.format(bold(_label(doc, fieldname)), bold(value)), exc)
+
+
+def set_zip_code(doc, fieldname: str = "zip_code") -> None:
+	_set_normalized(
+		doc,
+		fieldname,
+		normalize_zip,
+		_("{0}: {1} is not a US ZIP code (five digits, or ZIP+4)."),
+		InvalidZipCode,
+	)
 
 
 def set_taxonomy_code(doc, fieldname: str = "taxonomy_code") -> None:
-	try:
-		doc.set(fieldname, normalize_taxonomy_code(doc.get(fieldname)) or None)
-	except ValueError:
-		frappe.throw(
-			_("{0}: {1} is not a NUCC taxonomy code (ten characters ending in X, e.g. 207Q00000X).").format(
-				bold(_label(doc, fieldname)), bold(doc.get(fieldname))
-			),
-			title=_("Invalid Taxonomy Code"),
-		)
+	_set_normalized(
+		doc,
+		fieldname,
+		normalize_taxonomy_code,
+		_("{0}: {1} is not a NUCC taxonomy code (ten characters ending in X, e.g. 207Q00000X)."),
+	)

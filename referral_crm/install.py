@@ -4,6 +4,8 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.permissions import add_permission, update_permission_property
 
+from referral_crm.core.referral import STATUSES, WORKFLOW, WORKFLOW_ACTIONS
+
 ROLES = (
 	"Physician Liaison",
 	"Referral Coordinator",
@@ -76,7 +78,6 @@ SPECIALTIES = (
 	("Urology", "208800000X", 0),
 )
 
-WORKFLOW = "Referral Lifecycle"
 OUR_DOCTYPES_WITH_USER_DATA = ("Practice", "Provider", "Visit", "Referral", "Referral Territory")
 
 
@@ -190,16 +191,13 @@ def drop_unchanged_perm_copies(doctype: str):
 
 
 def remove_workflow():
-	from referral_crm.hooks import fixtures
-
 	if frappe.db.exists("Workflow", WORKFLOW):
 		frappe.delete_doc("Workflow", WORKFLOW, force=True, ignore_permissions=True)
 
-	names_of = {f["dt"]: f["filters"][0][2] for f in fixtures}
 	in_use_elsewhere = set(
 		frappe.get_all("Workflow Document State", filters={"parenttype": "Workflow"}, pluck="state")
 	) | set(frappe.get_all("Workflow Transition", filters={"parenttype": "Workflow"}, pluck="action"))
-	for doctype in ("Workflow State", "Workflow Action Master"):
-		for name in names_of[doctype]:
+	for doctype, names in (("Workflow State", STATUSES), ("Workflow Action Master", WORKFLOW_ACTIONS)):
+		for name in names:
 			if name not in in_use_elsewhere:
 				frappe.delete_doc(doctype, name, force=True, ignore_missing=True, ignore_permissions=True)

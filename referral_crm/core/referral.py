@@ -14,6 +14,10 @@ DISCHARGED = "Discharged"
 NOT_ADMITTED = "Not Admitted"
 CANCELLED = "Cancelled"
 
+WORKFLOW = "Referral Lifecycle"
+# "Review" is not listed: it is one of Frappe's own workflow actions.
+WORKFLOW_ACTIONS = ("Accept", "Schedule", "Admit", "Discharge", "Not Admit", "Cancel")
+
 STATUSES = (RECEIVED, IN_REVIEW, ACCEPTED, SCHEDULED, ADMITTED, DISCHARGED, NOT_ADMITTED, CANCELLED)
 ADMITTED_STATUSES = frozenset({ADMITTED, DISCHARGED})
 OPEN_STATUSES = frozenset({RECEIVED, IN_REVIEW, ACCEPTED, SCHEDULED})

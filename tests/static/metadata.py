@@ -97,14 +97,6 @@ MATRIX_DOCTYPES = (
 	"Office Role",
 	"Referral CRM Settings",
 )
-MATRIX_ROLES = (
-	"Physician Liaison",
-	"Referral Coordinator",
-	"Intake Coordinator",
-	"Appointment Setter",
-	"Referral Marketing Manager",
-	"Referral Analyst",
-)
 RIGHT_LETTERS = {
 	"read": "R",
 	"write": "W",
@@ -126,7 +118,7 @@ def permission_matrix_rows() -> list[str]:
 		perms = doctypes()[doctype]["permissions"]
 		for level in sorted({p.get("permlevel", 0) for p in perms}):
 			cells = []
-			for role in MATRIX_ROLES:
+			for role in literal_assignment(APP / "install.py", "ROLES"):
 				perm = next((p for p in perms if p["role"] == role and p.get("permlevel", 0) == level), {})
 				cells.append(
 					" ".join(letter for right, letter in RIGHT_LETTERS.items() if perm.get(right)) or "-"

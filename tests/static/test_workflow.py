@@ -84,3 +84,22 @@ def test_transitions_go_only_to_the_roles_that_do_that_job():
 		assert not roles & {"Physician Liaison", "Appointment Setter", "Referral Analyst"}
 	assert "Referral Coordinator" not in by_action["Admit"]
 	assert "Intake Coordinator" not in by_action["Discharge"]
+
+
+def test_core_lifecycle_matches_the_referral_doctype_and_workflow():
+	from referral_crm.core.referral import (
+		NON_ADMIT_REASONS,
+		STATUS_TIMESTAMP_FIELDS,
+		STATUSES,
+		WORKFLOW,
+		WORKFLOW_ACTIONS,
+	)
+
+	referral = fields("Referral")
+	assert tuple(referral["status"]["options"].split("\n")) == STATUSES
+	assert tuple(referral["non_admit_reason"]["options"].split("\n")[1:]) == NON_ADMIT_REASONS
+	for fieldname in STATUS_TIMESTAMP_FIELDS.values():
+		assert referral[fieldname]["fieldtype"] == "Datetime"
+	assert workflow()["name"] == WORKFLOW
+	assert tuple(r["name"] for r in fixture("workflow_state")) == STATUSES
+	assert tuple(r["name"] for r in fixture("workflow_action_master")) == WORKFLOW_ACTIONS
