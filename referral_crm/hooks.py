@@ -43,3 +43,24 @@ permission_query_conditions = {
 has_permission = {
 	doctype: "referral_crm.permissions.territory.has_permission" for doctype in _TERRITORY_SCOPED
 }
+
+for _doctype in ("Referral Source Week", "Referral Source Alert"):
+	permission_query_conditions[_doctype] = (
+		"referral_crm.permissions.territory.get_permission_query_conditions"
+	)
+	has_permission[_doctype] = "referral_crm.permissions.territory.has_permission"
+
+permission_query_conditions["Commission Statement"] = (
+	"referral_crm.permissions.commission.get_permission_query_conditions"
+)
+has_permission["Commission Statement"] = "referral_crm.permissions.commission.has_permission"
+
+# Scheduled jobs
+# --------------
+
+scheduler_events = {
+	# The alert job runs on the first day of each referral week (a setting), just after midnight.
+	"daily_long": ["referral_crm.alerts.run_weekly_job_if_due"],
+	"monthly_long": ["referral_crm.commissions.generate_statements"],
+	"cron": {"0 7 * * 1": ["referral_crm.alerts.send_monday_digest"]},
+}

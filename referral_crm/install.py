@@ -94,6 +94,16 @@ def after_migrate():
 	create_roles()
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
 	grant_linked_doctype_rights()
+	set_settings_defaults()
+
+
+def set_settings_defaults():
+	"""A single DocType keeps no value until saved: store each setting's default once, keep what people set."""
+	doctype = "Referral CRM Settings"
+	stored = frappe.db.get_singles_dict(doctype)
+	for df in frappe.get_meta(doctype).fields:
+		if df.default is not None and df.fieldname not in stored:
+			frappe.db.set_single_value(doctype, df.fieldname, df.default)
 
 
 def create_roles():

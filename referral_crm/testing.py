@@ -112,3 +112,57 @@ def move_referral(referral: "frappe.Document", *statuses: str, **values) -> "fra
 		referral.status = status
 		referral.save()
 	return referral
+
+
+REFERRAL_SEED_FIELDS = (
+	"name",
+	"received_at",
+	"channel",
+	"status",
+	"referring_practice",
+	"referral_territory",
+	"patient_first_name",
+	"patient_last_name",
+	"creation",
+	"modified",
+	"owner",
+	"modified_by",
+	"docstatus",
+)
+
+
+def seed_weekly_referrals(practice: str, counts: list[int], last_week) -> int:
+	"""Bulk-write referrals for `practice`: counts[i] in the week starting `last_week - (len - 1 - i)` weeks.
+
+	Writes rows directly (no controllers): the weekly job recounts from the table itself.
+	"""
+	from datetime import timedelta
+
+	from frappe.utils import get_datetime
+
+	territory = frappe.db.get_value("Practice", practice, "referral_territory")
+	now = now_datetime()
+	rows = []
+	for index, count in enumerate(counts):
+		week = get_datetime(last_week) - timedelta(weeks=len(counts) - 1 - index)
+		for n in range(count):
+			received = week + timedelta(hours=9 + (n * 7) % 100)
+			rows.append(
+				(
+					frappe.generate_hash(length=12),
+					received,
+					"Fax",
+					"Received",
+					practice,
+					territory,
+					"Seed",
+					"Patient",
+					now,
+					now,
+					"Administrator",
+					"Administrator",
+					0,
+				)
+			)
+	frappe.db.bulk_insert("Referral", REFERRAL_SEED_FIELDS, rows)
+	return len(rows)

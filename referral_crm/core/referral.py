@@ -32,11 +32,12 @@ NON_ADMIT_REASONS = (
 	"Other",
 )
 
-# The field a transition into a status stamps, unless a person already filled it in.
+# The fields a transition into a status stamps, unless a person already filled them in.
+# Start of care defaults to the moment of admission; intake corrects it to the first visit.
 STATUS_TIMESTAMP_FIELDS = {
-	ACCEPTED: "accepted_at",
-	ADMITTED: "start_of_care",
-	DISCHARGED: "discharged_at",
+	ACCEPTED: ("accepted_at",),
+	ADMITTED: ("admitted_at", "start_of_care"),
+	DISCHARGED: ("discharged_at",),
 }
 
 
@@ -66,5 +67,8 @@ def timestamps_for_transition(
 		return {}
 	chain = chain[: chain.index(status) + 1]
 	return {
-		STATUS_TIMESTAMP_FIELDS[step]: now for step in chain if not current.get(STATUS_TIMESTAMP_FIELDS[step])
+		fieldname: now
+		for step in chain
+		for fieldname in STATUS_TIMESTAMP_FIELDS[step]
+		if not current.get(fieldname)
 	}

@@ -98,8 +98,9 @@ def test_core_lifecycle_matches_the_referral_doctype_and_workflow():
 	referral = fields("Referral")
 	assert tuple(referral["status"]["options"].split("\n")) == STATUSES
 	assert tuple(referral["non_admit_reason"]["options"].split("\n")[1:]) == NON_ADMIT_REASONS
-	for fieldname in STATUS_TIMESTAMP_FIELDS.values():
-		assert referral[fieldname]["fieldtype"] == "Datetime"
+	for fieldnames in STATUS_TIMESTAMP_FIELDS.values():
+		for fieldname in fieldnames:
+			assert referral[fieldname]["fieldtype"] == "Datetime"
 	assert workflow()["name"] == WORKFLOW
 	assert tuple(r["name"] for r in fixture("workflow_state")) == STATUSES
 	assert tuple(r["name"] for r in fixture("workflow_action_master")) == WORKFLOW_ACTIONS

@@ -41,6 +41,7 @@ def test_accepting_stamps_accepted_at():
 def test_admitting_stamps_start_of_care_and_a_skipped_acceptance():
 	assert timestamps_for_transition(RECEIVED, ADMITTED, {}, NOW) == {
 		"accepted_at": NOW,
+		"admitted_at": NOW,
 		"start_of_care": NOW,
 	}
 
@@ -50,12 +51,12 @@ def test_values_a_person_entered_are_kept():
 	stamped = timestamps_for_transition(
 		ACCEPTED, ADMITTED, {"accepted_at": earlier, "start_of_care": earlier}, NOW
 	)
-	assert stamped == {}
+	assert stamped == {"admitted_at": NOW}
 
 
 def test_discharge_stamps_discharged_at_only_once():
 	assert timestamps_for_transition(
-		ADMITTED, DISCHARGED, {"accepted_at": NOW, "start_of_care": NOW}, NOW
+		ADMITTED, DISCHARGED, {"accepted_at": NOW, "admitted_at": NOW, "start_of_care": NOW}, NOW
 	) == {"discharged_at": NOW}
 	assert timestamps_for_transition(DISCHARGED, DISCHARGED, {}, NOW) == {}
 

@@ -8,10 +8,22 @@ from frappe.utils import get_link_to_form, now_datetime
 
 from referral_crm.core.errors import DomainError
 from referral_crm.core.referral import NOT_ADMITTED, check_non_admit_reason, timestamps_for_transition
+from referral_crm.core.rollup import PRACTICE, PROVIDER
 from referral_crm.identifiers import set_phone_numbers
 from referral_crm.permissions.territory import check_practice_access
 from referral_crm.rollups import update_referral_counts
 from referral_crm.territories import territory_of_practice
+from referral_crm.weekly import refresh_sources
+
+# A change to any of these moves a source's counts.
+COUNTED_FIELDS = (
+	"referring_practice",
+	"referring_provider",
+	"received_at",
+	"status",
+	"start_of_care",
+	"visit_note_sent_at",
+)
 
 
 class DuplicateReferral(frappe.ValidationError):
@@ -96,13 +108,24 @@ class Referral(Document):
 
 	def on_update(self):
 		previous = self.get_doc_before_save()
+		if previous and not any(previous.get(f) != self.get(f) for f in COUNTED_FIELDS):
+			return
+		versions = [self, previous] if previous else [self]
 		update_referral_counts(
-			{self.referring_practice, previous and previous.referring_practice},
-			{self.referring_provider, previous and previous.referring_provider},
+			{v.referring_practice for v in versions}, {v.referring_provider for v in versions}
+		)
+		refresh_sources(
+			{(PRACTICE, v.referring_practice) for v in versions}
+			| {(PROVIDER, v.referring_provider) for v in versions},
+			{v.received_at for v in versions} | {v.start_of_care for v in versions},
 		)
 
 	def after_delete(self):
 		update_referral_counts({self.referring_practice}, {self.referring_provider})
+		refresh_sources(
+			{(PRACTICE, self.referring_practice), (PROVIDER, self.referring_provider)},
+			{self.received_at, self.start_of_care},
+		)
 
 	def set_referring_practice(self):
 		if self.referring_provider and not self.referring_practice:
@@ -111,15 +134,21 @@ class Referral(Document):
 			)
 
 	def set_attributed_liaison(self):
-		"""The practice's liaison at receipt gets the credit; later changes of liaison do not move it."""
+		"""The practice's liaison and coordinator at receipt get the credit; later changes do not move it."""
 		if self.is_new():
-			self.attributed_liaison = (
-				frappe.db.get_value("Practice", self.referring_practice, "liaison")
+			owners = (
+				frappe.db.get_value(
+					"Practice", self.referring_practice, ["liaison", "referral_coordinator"], as_dict=True
+				)
 				if self.referring_practice
 				else None
-			)
+			) or {}
+			self.attributed_liaison = owners.get("liaison")
+			self.attributed_coordinator = owners.get("referral_coordinator")
 		else:
-			self.attributed_liaison = self.get_doc_before_save().attributed_liaison
+			previous = self.get_doc_before_save()
+			self.attributed_liaison = previous.attributed_liaison
+			self.attributed_coordinator = previous.attributed_coordinator
 
 	def validate_external_id(self):
 		if not self.external_id:
