@@ -96,6 +96,10 @@ MATRIX_DOCTYPES = (
 	"Service Line",
 	"Office Role",
 	"Referral CRM Settings",
+	"Referral Source Week",
+	"Referral Source Alert",
+	"Commission Rule",
+	"Commission Statement",
 )
 RIGHT_LETTERS = {
 	"read": "R",
@@ -108,6 +112,8 @@ RIGHT_LETTERS = {
 	"email": "E",
 	"share": "S",
 	"import": "I",
+	"submit": "Sub",
+	"cancel": "Can",
 }
 
 

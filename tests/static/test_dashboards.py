@@ -46,9 +46,10 @@ def test_workspace_shows_only_what_exists():
 	assert {c["chart_name"] for c in workspace["charts"]} <= charts
 	for shortcut in workspace["shortcuts"]:
 		assert shortcut["link_to"] in ALL_DOCTYPES
+	reports = {r["name"] for r in module_records("report")}
 	for link in workspace["links"]:
 		if link["type"] == "Link":
-			assert link["link_to"] in ALL_DOCTYPES
+			assert link["link_to"] in (reports if link["link_type"] == "Report" else ALL_DOCTYPES)
 	blocks = json.loads(workspace["content"])
 	shortcut_labels = {s["label"] for s in workspace["shortcuts"]}
 	card_labels = {link["label"] for link in workspace["links"] if link["type"] == "Card Break"}

@@ -1,0 +1,70 @@
+# Copyright (c) 2026, referral_crm contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, get_datetime
+
+from referral_crm.core.reports import liaison_weeks
+from referral_crm.reporting import date_range
+from referral_crm.weekly import first_weekday
+
+
+def channels() -> list[str]:
+	return frappe.get_meta("Visit").get_field("channel").options.split("\n")
+
+
+def execute(filters=None):
+	filters = filters or {}
+	from_date, to_date = date_range(filters, default_days=56)
+	start, end = get_datetime(from_date), get_datetime(add_days(to_date, 1))
+
+	visit_filters = {"visit_datetime": ("between", [start, end])}
+	referral_filters = {"received_at": ("between", [start, end]), "attributed_liaison": ("is", "set")}
+	if filters.get("user"):
+		visit_filters["user"] = filters["user"]
+		referral_filters["attributed_liaison"] = filters["user"]
+
+	visits = frappe.get_list(
+		"Visit",
+		filters=visit_filters,
+		fields=["user", "visit_datetime", "channel", "outcome"],
+		limit_page_length=0,
+	)
+	referrals = frappe.get_list(
+		"Referral",
+		filters=referral_filters,
+		fields=["attributed_liaison as user", "received_at", "status"],
+		limit_page_length=0,
+	)
+	data = liaison_weeks(
+		[v for v in visits if v.visit_datetime < end],
+		[r for r in referrals if r.received_at < end],
+		first_weekday(),
+		channels(),
+	)
+
+	columns = [
+		{
+			"fieldname": "user",
+			"label": _("Staff Member"),
+			"fieldtype": "Link",
+			"options": "User",
+			"width": 200,
+		},
+		{"fieldname": "week_start", "label": _("Week"), "fieldtype": "Date", "width": 100},
+		{"fieldname": "visits", "label": _("Touches"), "fieldtype": "Int", "width": 80},
+		*[
+			{"fieldname": channel, "label": _(channel), "fieldtype": "Int", "width": 90}
+			for channel in channels()
+		],
+		{"fieldname": "reached", "label": _("Reached a Person"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "reached_share", "label": _("Reached %"), "fieldtype": "Percent", "width": 90},
+		{
+			"fieldname": "referrals",
+			"label": _("Referrals From Their Sources"),
+			"fieldtype": "Int",
+			"width": 130,
+		},
+	]
+	return columns, data

@@ -1,0 +1,105 @@
+from datetime import date, datetime
+
+from referral_crm.core.reports import FunnelStep, funnel, liaison_weeks, percent, source_cards, week_over_week
+
+
+def test_week_over_week():
+	assert week_over_week([4, 6, 3]) == (-3, -50.0)
+	assert week_over_week([0, 2]) == (2, None)
+	assert week_over_week([5]) == (None, None)
+
+
+def test_percent():
+	assert percent(1, 3) == 33.3
+	assert percent(1, 0) is None
+
+
+def test_source_cards_by_hand():
+	rows = [
+		{
+			"source": "P1",
+			"status": "Admitted",
+			"received_at": datetime(2026, 11, 2, 8),
+			"start_of_care": datetime(2026, 11, 3, 8),
+		},
+		{
+			"source": "P1",
+			"status": "Discharged",
+			"received_at": datetime(2026, 11, 2, 8),
+			"start_of_care": datetime(2026, 11, 5, 8),
+		},
+		{
+			"source": "P1",
+			"status": "Not Admitted",
+			"received_at": datetime(2026, 11, 2, 8),
+			"non_admit_reason": "Insurance Not Accepted",
+		},
+		{
+			"source": "P1",
+			"status": "Not Admitted",
+			"received_at": datetime(2026, 11, 2, 8),
+			"non_admit_reason": "Insurance Not Accepted",
+		},
+		{
+			"source": "P1",
+			"status": "Not Admitted",
+			"received_at": datetime(2026, 11, 2, 8),
+			"non_admit_reason": None,
+		},
+		{"source": "P2", "status": "Received", "received_at": datetime(2026, 11, 2, 8)},
+	]
+	cards = source_cards(rows)
+	assert cards["P1"].median_hours_to_soc == 48.0
+	assert cards["P1"].top_reasons() == "Insurance Not Accepted (2), Other (1)"
+	assert cards["P2"].median_hours_to_soc is None
+
+
+def test_funnel_counts_and_losses():
+	steps = funnel(
+		{
+			"Received": 3,
+			"In Review": 1,
+			"Accepted": 2,
+			"Admitted": 3,
+			"Discharged": 1,
+			"Not Admitted": 2,
+			"Cancelled": 5,
+		},
+		6,
+	)
+	assert steps == [
+		FunnelStep("Received", 12, 100.0, None),
+		FunnelStep("Accepted", 6, 50.0, 6),
+		FunnelStep("Admitted", 4, 33.3, 2),
+		FunnelStep("Discharged", 1, 8.3, 3),
+	]
+
+
+def test_liaison_weeks_by_hand():
+	visits = [
+		{
+			"user": "a",
+			"visit_datetime": datetime(2026, 11, 10, 9),
+			"channel": "In Person",
+			"outcome": "Spoke with Provider",
+		},
+		{"user": "a", "visit_datetime": datetime(2026, 11, 11, 9), "channel": "Fax", "outcome": "Sent"},
+		{
+			"user": "a",
+			"visit_datetime": datetime(2026, 11, 17, 9),
+			"channel": "Phone Call",
+			"outcome": "No Answer",
+		},
+	]
+	referrals = [
+		{"user": "a", "received_at": datetime(2026, 11, 12, 9), "status": "Received"},
+		{"user": "a", "received_at": datetime(2026, 11, 12, 9), "status": "Cancelled"},
+	]
+	rows = liaison_weeks(visits, referrals, 0, ["In Person", "Phone Call", "Fax"])
+	assert [
+		(r["week_start"], r["visits"], r["In Person"], r["Fax"], r["reached"], r["referrals"]) for r in rows
+	] == [
+		(date(2026, 11, 9), 2, 1, 1, 1, 1),
+		(date(2026, 11, 16), 1, 0, 0, 0, 0),
+	]
+	assert rows[0]["reached_share"] == 50.0
