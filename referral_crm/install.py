@@ -78,8 +78,6 @@ SPECIALTIES = (
 	("Urology", "208800000X", 0),
 )
 
-OUR_DOCTYPES_WITH_USER_DATA = ("Practice", "Provider", "Visit", "Referral", "Referral Territory")
-
 
 def before_install():
 	create_roles()
@@ -155,9 +153,11 @@ def before_uninstall():
 		drop_unchanged_perm_copies(doctype)
 		frappe.clear_cache(doctype=doctype)
 
-	frappe.db.delete("User Permission", {"allow": ("in", OUR_DOCTYPES_WITH_USER_DATA)})
-	frappe.db.delete("Dynamic Link", {"link_doctype": ("in", OUR_DOCTYPES_WITH_USER_DATA)})
-	frappe.db.delete("ToDo", {"reference_type": ("in", OUR_DOCTYPES_WITH_USER_DATA)})
+	ours = frappe.get_all("DocType", filters={"module": "Referral CRM"}, pluck="name")
+	frappe.db.delete("User Permission", {"allow": ("in", ours)})
+	frappe.db.delete("Dynamic Link", {"link_doctype": ("in", ours)})
+	frappe.db.delete("ToDo", {"reference_type": ("in", ours)})
+	frappe.db.delete("Notification Log", {"document_type": ("in", ours)})
 
 	remove_workflow()
 

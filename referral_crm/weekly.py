@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import frappe
 from frappe.query_builder import DocType
+from frappe.query_builder.functions import Min
 from frappe.utils import get_datetime, getdate, now_datetime
 
 from referral_crm.core.rollup import PRACTICE, PROVIDER, ReferralRow, weekly_rollup
@@ -174,3 +175,15 @@ def weekly_counts(source_type: str, weeks: list[date]) -> dict[str, dict[date, i
 	for source, week, received in rows:
 		counts.setdefault(source, {})[getdate(week)] = received
 	return counts
+
+
+def rebuild_all() -> int:
+	"""Recount every week since the first referral (after the week start or note promise changed)."""
+	referral = DocType("Referral")
+	first = frappe.qb.from_(referral).select(Min(referral.received_at)).run()[0][0]
+	if not first:
+		frappe.db.delete(ROLLUP)
+		return 0
+	fw = first_weekday()
+	frappe.db.delete(ROLLUP)
+	return rebuild_weeks(week_start(first, fw), week_start(now_datetime(), fw))

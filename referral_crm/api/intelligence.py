@@ -3,12 +3,12 @@
 import frappe
 from frappe import _
 
-MANAGERS = ("Referral Marketing Manager", "System Manager")
+from referral_crm.permissions.roles import require_manager
 
 
 @frappe.whitelist(methods=["POST"])
 def run_alerts_now() -> str:
-	frappe.only_for(MANAGERS)
+	require_manager()
 	frappe.enqueue(
 		"referral_crm.alerts.run_weekly_job",
 		queue="long",
@@ -20,7 +20,7 @@ def run_alerts_now() -> str:
 
 @frappe.whitelist(methods=["POST"])
 def draft_commission_statements(month: str) -> str:
-	frappe.only_for(MANAGERS)
+	require_manager()
 	frappe.has_permission("Commission Statement", "create", throw=True)
 	frappe.enqueue(
 		"referral_crm.commissions.generate_statements",

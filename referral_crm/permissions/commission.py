@@ -2,11 +2,11 @@
 
 import frappe
 
-MANAGERS = {"Referral Marketing Manager", "System Manager", "Administrator"}
+from referral_crm.permissions.roles import MANAGERS
 
 
 def _is_manager(user: str) -> bool:
-	return user == "Administrator" or bool(MANAGERS & set(frappe.get_roles(user)))
+	return user == "Administrator" or not set(MANAGERS).isdisjoint(frappe.get_roles(user))
 
 
 def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

@@ -120,3 +120,42 @@ class TestWeeklyAlerts(FrappeTestCase):
 		):
 			send_monday_digest()
 		self.assertTrue(frappe.db.exists("Error Log", {"method": ("like", "%Monday digest%")}))
+
+
+class TestAlertActions(FrappeTestCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_only_managers_may_run_the_job_now(self):
+		from referral_crm.api.intelligence import draft_commission_statements, run_alerts_now
+
+		frappe.set_user(make_user(["Physician Liaison"]))
+		self.assertRaises(frappe.PermissionError, run_alerts_now)
+		self.assertRaises(frappe.PermissionError, draft_commission_statements, "2026-11-01")
+		frappe.set_user(make_user(["Referral Marketing Manager"]))
+		with patch("referral_crm.api.intelligence.frappe.enqueue") as enqueue:
+			run_alerts_now()
+		self.assertEqual(enqueue.call_args.args[0], "referral_crm.alerts.run_weekly_job")
+
+	def test_changing_the_week_start_rebuilds_the_weekly_figures(self):
+		from referral_crm.testing import make_referral
+		from referral_crm.weekly import rebuild_all
+
+		practice = make_practice()
+		make_referral(referring_practice=practice.name, received_at="2026-11-22 10:00")  # a Sunday
+		settings = frappe.get_single("Referral CRM Settings")
+		settings.week_starts_on = "Sunday"
+		try:
+			with patch(
+				"referral_crm.referral_crm.doctype.referral_crm_settings.referral_crm_settings.frappe.enqueue"
+			) as enqueue:
+				settings.save()
+			self.assertEqual(enqueue.call_args.args[0], "referral_crm.weekly.rebuild_all")
+			rebuild_all()
+			weeks = frappe.get_all(
+				"Referral Source Week", filters={"source": practice.name}, pluck="week_start"
+			)
+			self.assertEqual([str(w) for w in weeks], ["2026-11-22"])
+		finally:
+			settings.week_starts_on = "Monday"
+			settings.save()

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import get_first_day, get_last_day, get_link_to_form
 
 from referral_crm.commissions import fill_statement
+from referral_crm.permissions.roles import require_manager
 
 
 class CommissionStatement(Document):
@@ -44,7 +45,7 @@ class CommissionStatement(Document):
 	@frappe.whitelist()
 	def regenerate(self):
 		"""Recount the month from the current referrals and rules (drafts only)."""
-		frappe.only_for(("Referral Marketing Manager", "System Manager"))
+		require_manager()
 		if self.docstatus != 0:
 			frappe.throw(_("An approved statement is final; cancel and amend it to recount."))
 		fill_statement(self)

@@ -20,6 +20,17 @@ class ReferralCRMSettings(Document):
 		default_phone_region: DF.Data
 
 	# end: auto-generated types
+	def on_update(self):
+		if self.has_value_changed("week_starts_on") or self.has_value_changed("visit_note_sla_hours"):
+			# Weekly figures are bucketed by week start and judged against the note promise.
+			frappe.enqueue(
+				"referral_crm.weekly.rebuild_all",
+				queue="long",
+				job_id="referral_crm_rebuild_weeks",
+				deduplicate=True,
+				enqueue_after_commit=True,
+			)
+
 	def validate(self):
 		self.default_phone_region = (self.default_phone_region or "").strip().upper()
 		if not is_known_region(self.default_phone_region):
