@@ -60,7 +60,10 @@ has_permission["Commission Statement"] = "referral_crm.permissions.commission.ha
 
 scheduler_events = {
 	# The alert job runs on the first day of each referral week (a setting), just after midnight.
-	"daily_long": ["referral_crm.alerts.run_weekly_job_if_due"],
+	"daily_long": [
+		"referral_crm.alerts.run_weekly_job_if_due",
+		"referral_crm.accounts.mark_dormant_accounts",
+	],
 	"monthly_long": ["referral_crm.commissions.generate_statements"],
 	"cron": {"0 7 * * 1": ["referral_crm.alerts.send_monday_digest"]},
 }

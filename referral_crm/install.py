@@ -36,7 +36,17 @@ CUSTOM_FIELDS = {
 			"insert_after": "designation",
 			"description": "What this person does at the referring office",
 		},
-	]
+	],
+	"User Group": [
+		{
+			"fieldname": "referral_team_kind",
+			"label": "Referral Team Kind",
+			"fieldtype": "Select",
+			"options": "\nAppointment Setting\nField Liaisons\nReferral Coordinators\nIntake",
+			"insert_after": "user_group_members",
+			"description": "What this team does in referral marketing; territories list the teams that work them",
+		},
+	],
 }
 
 OFFICE_ROLES = (

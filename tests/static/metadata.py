@@ -100,6 +100,7 @@ MATRIX_DOCTYPES = (
 	"Referral Source Alert",
 	"Commission Rule",
 	"Commission Statement",
+	"Account Stage Change",
 )
 RIGHT_LETTERS = {
 	"read": "R",

@@ -4,8 +4,11 @@
 import frappe
 from frappe import _, bold
 from frappe.contacts.address_and_contact import load_address_and_contact
+from frappe.utils import today
 from frappe.utils.nestedset import NestedSet
 
+from referral_crm.accounts import derive_owners, hand_off, log_stage_change, territory_members
+from referral_crm.core.stages import DO_NOT_CONTACT
 from referral_crm.identifiers import formatted_numbers, set_npi, set_phone_numbers, set_zip_code
 from referral_crm.territories import spread_practice_territory, territory_for_zip
 
@@ -80,13 +83,30 @@ class Practice(NestedSet):
 		set_phone_numbers(self, NUMBER_FIELDS)
 		set_zip_code(self)
 		self.set_territory_from_zip()
+		self.update(derive_owners(self.as_dict(), territory_members(self.referral_territory)))
+		self.check_stage_change()
 		if self.state:
 			self.state = self.state.strip().upper()
 
 	def on_update(self):
 		super().on_update()
-		if self.has_value_changed("referral_territory") and not self.is_new():
+		previous = self.get_doc_before_save()
+		if previous and previous.referral_territory != self.referral_territory:
 			spread_practice_territory([self.name], self.referral_territory)
+		if not previous or previous.account_stage != self.account_stage:
+			log_stage_change(self, previous)
+		if previous and previous.account_owner != self.account_owner:
+			hand_off(self, previous.account_owner)
+
+	def check_stage_change(self):
+		"""Stages move by themselves; a person may move one too, and Do Not Contact needs their reason."""
+		if self.is_new() or self.has_value_changed("account_stage"):
+			self.stage_changed_on = today()
+		if self.account_stage == DO_NOT_CONTACT and not (self.do_not_contact_reason or "").strip():
+			frappe.throw(
+				_("Say why the office is not to be contacted (Do Not Contact Reason)."),
+				title=_("Reason Required"),
+			)
 
 	def validate_parent_is_organisation(self):
 		if self.parent_practice and not frappe.db.get_value("Practice", self.parent_practice, "is_group"):

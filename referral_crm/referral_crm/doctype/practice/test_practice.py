@@ -76,6 +76,7 @@ class TestPractice(FrappeTestCase):
 		referral = make_referral(referring_practice=practice.name)
 		self.assertEqual(provider.referral_territory, old.name)
 
+		practice.reload()  # the referral made the practice Referring meanwhile
 		practice.referral_territory = new.name
 		practice.save()
 

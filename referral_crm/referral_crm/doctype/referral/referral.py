@@ -6,8 +6,14 @@ from frappe import _, bold
 from frappe.model.document import Document
 from frappe.utils import get_link_to_form, now_datetime
 
+from referral_crm.accounts import forget_cause, referral_received
 from referral_crm.core.errors import DomainError
-from referral_crm.core.referral import NOT_ADMITTED, check_non_admit_reason, timestamps_for_transition
+from referral_crm.core.referral import (
+	CANCELLED,
+	NOT_ADMITTED,
+	check_non_admit_reason,
+	timestamps_for_transition,
+)
 from referral_crm.core.rollup import PRACTICE, PROVIDER
 from referral_crm.identifiers import set_phone_numbers
 from referral_crm.permissions.territory import check_practice_access
@@ -119,6 +125,13 @@ class Referral(Document):
 			| {(PROVIDER, v.referring_provider) for v in versions},
 			{v.received_at for v in versions} | {v.start_of_care for v in versions},
 		)
+		if self.status != CANCELLED and (
+			not previous or previous.referring_practice != self.referring_practice
+		):
+			referral_received(self)
+
+	def on_trash(self):
+		forget_cause(self)
 
 	def after_delete(self):
 		update_referral_counts({self.referring_practice}, {self.referring_provider})

@@ -41,8 +41,7 @@ class TestReferral(FrappeTestCase):
 		referral = make_referral(referring_practice=practice.name)
 		self.assertEqual(referral.attributed_liaison, first)
 
-		practice.liaison = second
-		practice.save()
+		frappe.db.set_value("Practice", practice.name, "liaison", second)
 		referral.attributed_liaison = second
 		referral.diagnosis = "Updated reason"
 		referral.save()

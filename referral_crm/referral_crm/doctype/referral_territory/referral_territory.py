@@ -7,6 +7,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Coalesce
 from frappe.utils.nestedset import NestedSet
 
+from referral_crm.accounts import refresh_territory_owners
 from referral_crm.core.errors import InvalidZipCodeError
 from referral_crm.core.territory import find_zip_conflicts, normalize_zip
 from referral_crm.territories import TERRITORY, reassign_practices_in_zips
@@ -56,11 +57,22 @@ class ReferralTerritory(NestedSet):
 		super().on_update()
 		self.sync_member_permissions()
 		previous = self.get_doc_before_save()
+		self.refresh_owners(previous)
 		if previous is not None and previous.parent_referral_territory != self.parent_referral_territory:
 			changed = self.zip_set()  # a move changes which territory is deepest for every ZIP it holds
 		else:
 			changed = self.zip_set() ^ (zip_set(previous) if previous else set())
 		reassign_practices_in_zips(changed)
+
+	def refresh_owners(self, previous):
+		def roster(doc):
+			members = {}
+			for row in doc.get("members") or []:
+				members.setdefault(row.territory_role, []).append(row.user)
+			return members, [row.team for row in doc.get("teams") or []]
+
+		if previous is None or roster(previous) != roster(self):
+			refresh_territory_owners(self.name, roster(previous)[0] if previous else None)
 
 	def on_trash(self):
 		super().on_trash()

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
+from referral_crm.accounts import forget_cause, visit_logged
 from referral_crm.permissions.territory import check_practice_access
 from referral_crm.rollups import update_practice_last_contact
 from referral_crm.territories import territory_of_practice
@@ -64,8 +65,11 @@ class Visit(Document):
 		if previous and previous.practice != self.practice:
 			update_practice_last_contact(previous.practice)
 		self.sync_follow_up_todo()
+		if not previous or previous.outcome != self.outcome or previous.channel != self.channel:
+			visit_logged(self)
 
 	def on_trash(self):
+		forget_cause(self)
 		if self.follow_up_todo:
 			frappe.db.set_value("ToDo", self.follow_up_todo, "status", "Cancelled")
 
