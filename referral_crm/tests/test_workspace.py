@@ -3,7 +3,7 @@ import json
 import frappe
 from frappe.desk.doctype.number_card.number_card import get_result
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, getdate
+from frappe.utils import add_days, getdate, now_datetime
 
 from referral_crm.testing import make_practice, make_referral, make_user, make_visit, move_referral
 
@@ -60,3 +60,53 @@ class TestWorkspace(FrappeTestCase):
 		make_referral()
 		result = get(chart_name="Weekly Referrals", refresh=1)
 		self.assertGreaterEqual(sum(result["datasets"][0]["values"]), 1)
+
+
+ROLE_WORKSPACES = {
+	"Appointment Setter": "Referral Calls",
+	"Physician Liaison": "Referral Liaison",
+	"Referral Coordinator": "Referral Coordination",
+	"Intake Coordinator": "Referral Intake",
+	"Referral Marketing Manager": "Referral CRM",
+	"Referral Analyst": "Referral Analysis",
+}
+
+
+class TestRoleWorkspaces(FrappeTestCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_each_role_lands_on_its_own_workspace_with_only_its_cards(self):
+		from frappe.desk.desktop import get_desktop_page, get_workspace_sidebar_items
+
+		ours = set(ROLE_WORKSPACES.values())
+		for role, workspace in ROLE_WORKSPACES.items():
+			frappe.set_user(make_user([role]))
+			pages = [p.name for p in get_workspace_sidebar_items()["pages"]]
+			self.assertEqual([p for p in pages if p in ours], [workspace], role)
+			page = get_desktop_page(json.dumps({"name": workspace, "title": workspace, "public": 1}))
+			cards = [c.number_card_name for c in page["number_cards"]["items"]]
+			expected = [c.number_card_name for c in frappe.get_doc("Workspace", workspace).number_cards]
+			self.assertEqual(cards, expected, role)
+			for name in cards:
+				self.assertIsNotNone(self.count(name), name)
+
+	def count(self, card_name):
+		card = frappe.get_doc("Number Card", card_name)
+		filters = json.loads(card.filters_json)
+		values = {
+			"frappe.session.user": frappe.session.user,
+			"frappe.datetime.get_today()": str(getdate()),
+			"frappe.datetime.add_days(frappe.datetime.now_datetime(), -2)": str(add_days(now_datetime(), -2)),
+		}
+		for doctype, field, operator, value in json.loads(card.dynamic_filters_json or "[]"):
+			filters.append([doctype, field, operator, values[value]])
+		return get_result(card, filters)
+
+	def test_liaison_cards_count_their_own_work(self):
+		liaison = make_user(["Physician Liaison"])
+		practice = make_practice(liaison=liaison)
+		make_visit(practice.name, user=liaison, follow_up_date=getdate())
+		frappe.set_user(liaison)
+		self.assertEqual(self.count("Follow-ups Due"), 1)
+		self.assertEqual(self.count("My Accounts"), 1)

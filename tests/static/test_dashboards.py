@@ -1,7 +1,14 @@
-from .metadata import doctypes, fields, known_doctypes, module_records
+import pytest
+
+from .metadata import FRAPPE_ROLES, app_roles, doctypes, fields, known_doctypes, module_records
 
 ALL_DOCTYPES = set(doctypes()) | known_doctypes()["frappe"]
 FRAPPE_FIELDS = {"ToDo": {"status", "reference_type", "date", "allocated_to"}}
+ALLOWED_DYNAMIC_VALUES = {
+	"frappe.session.user",
+	"frappe.datetime.get_today()",
+	"frappe.datetime.add_days(frappe.datetime.now_datetime(), -2)",
+}
 
 
 def field_exists(doctype, fieldname):
@@ -29,24 +36,27 @@ def test_number_cards_count_real_fields():
 			assert field_exists(doctype, fieldname), f"{card['name']}: no field {fieldname}"
 
 
-def test_charts_group_by_a_date_field():
+def test_charts_read_real_fields():
 	for chart in module_records("dashboard_chart"):
 		assert chart["document_type"] in doctypes()
-		based_on = fields(chart["document_type"])[chart["based_on"]]
-		assert based_on["fieldtype"] in {"Date", "Datetime"}
+		if chart["chart_type"] == "Group By":
+			assert chart["group_by_based_on"] in fields(chart["document_type"])
+		else:
+			based_on = fields(chart["document_type"])[chart["based_on"]]
+			assert based_on["fieldtype"] in {"Date", "Datetime"}
 
 
-def test_workspace_shows_only_what_exists():
-	(workspace,) = module_records("workspace")
+@pytest.mark.parametrize("workspace", module_records("workspace"), ids=lambda w: w["name"])
+def test_workspace_shows_only_what_exists(workspace):
 	import json
 
 	cards = {c["name"] for c in module_records("number_card")}
 	charts = {c["name"] for c in module_records("dashboard_chart")}
 	assert {c["number_card_name"] for c in workspace["number_cards"]} <= cards
 	assert {c["chart_name"] for c in workspace["charts"]} <= charts
-	for shortcut in workspace["shortcuts"]:
-		assert shortcut["link_to"] in ALL_DOCTYPES
 	reports = {r["name"] for r in module_records("report")}
+	for shortcut in workspace["shortcuts"]:
+		assert shortcut["link_to"] in (reports if shortcut["type"] == "Report" else ALL_DOCTYPES)
 	for link in workspace["links"]:
 		if link["type"] == "Link":
 			assert link["link_to"] in (reports if link["link_type"] == "Report" else ALL_DOCTYPES)
@@ -63,3 +73,25 @@ def test_workspace_shows_only_what_exists():
 			assert data["shortcut_name"] in shortcut_labels
 		elif block["type"] == "card":
 			assert data["card_name"] in card_labels
+
+
+def test_every_role_lands_on_a_workspace_of_its_own():
+	workspaces = module_records("workspace")
+	for workspace in workspaces:
+		roles = {r["role"] for r in workspace["roles"]}
+		assert roles, f"{workspace['name']} is open to everyone"
+		assert roles <= app_roles() | FRAPPE_ROLES
+	for role in app_roles():
+		own = [w["name"] for w in workspaces if role in {r["role"] for r in w["roles"]}]
+		assert len(own) == 1, f"{role} sees {own}"
+
+
+def test_role_workspaces_count_only_what_the_role_may_read():
+	for workspace in module_records("workspace"):
+		roles = {r["role"] for r in workspace["roles"]} - {"System Manager"}
+		cards = {c["name"]: c for c in module_records("number_card")}
+		for entry in workspace["number_cards"]:
+			doctype = cards[entry["number_card_name"]]["document_type"]
+			if doctype in doctypes():
+				readers = {p["role"] for p in doctypes()[doctype]["permissions"] if p.get("read")}
+				assert roles <= readers, f"{workspace['name']}: {roles - readers} cannot read {doctype}"
