@@ -13,6 +13,8 @@ export_python_type_annotations = True
 
 app_include_js = "/assets/referral_crm/js/referral_crm.js"
 
+extend_bootinfo = "referral_crm.boot.extend_bootinfo"
+
 # Installation
 # ------------
 

@@ -110,3 +110,22 @@ class TestRoleWorkspaces(FrappeTestCase):
 		frappe.set_user(liaison)
 		self.assertEqual(self.count("Follow-ups Due"), 1)
 		self.assertEqual(self.count("My Accounts"), 1)
+
+
+class TestRoleListColumns(FrappeTestCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_boot_carries_the_columns_of_the_users_role(self):
+		from referral_crm.boot import extend_bootinfo
+
+		frappe.set_user(make_user(["Appointment Setter"]))
+		boot = frappe._dict()
+		extend_bootinfo(boot)
+		self.assertEqual(boot.referral_crm_list_columns["Practice"][:2], ("account_stage", "phone"))
+		self.assertNotIn("Referral", boot.referral_crm_list_columns)
+
+		frappe.set_user(make_user(["Referral Marketing Manager", "Physician Liaison"]))
+		boot = frappe._dict()
+		extend_bootinfo(boot)
+		self.assertEqual(boot.referral_crm_list_columns, {})

@@ -117,3 +117,16 @@ def test_unique_identifiers_are_unique_in_the_database():
 	assert fields("Practice")["npi"].get("unique")
 	assert fields("Provider")["npi"].get("unique")
 	assert fields("Referral")["external_id"].get("unique")
+
+
+def test_role_list_columns_name_real_fields_the_role_can_read():
+	from referral_crm.core.listviews import ROLE_LIST_COLUMNS
+
+	for doctype, by_role in ROLE_LIST_COLUMNS.items():
+		own = fields(doctype)
+		for role, columns in by_role.items():
+			assert role in app_roles()
+			for column in columns:
+				assert column in own, f"{doctype} has no field {column}"
+				assert not own[column].get("permlevel"), f"{column} is not for every role"
+			assert any(p["role"] == role and p.get("read") for p in doctypes()[doctype]["permissions"])

@@ -18,3 +18,19 @@ referral_crm.render_numbers = function (frm) {
 	);
 	field.$wrapper.html(`<div class="referral-crm-numbers">${rows.join("")}</div>`);
 };
+
+// Each role's lists show the columns its job needs (chosen on the server, see core/listviews.py).
+if (frappe.views && frappe.views.ListView) {
+	const standard_setup_columns = frappe.views.ListView.prototype.setup_columns;
+	frappe.views.ListView.prototype.setup_columns = function () {
+		standard_setup_columns.call(this);
+		const wanted = ((frappe.boot && frappe.boot.referral_crm_list_columns) || {})[this.doctype];
+		if (!wanted) return;
+		const fixed = this.columns.filter((column) => column.type !== "Field");
+		const fields = wanted
+			.map((fieldname) => frappe.meta.get_docfield(this.doctype, fieldname))
+			.filter(Boolean)
+			.map((df) => ({ type: "Field", df }));
+		this.columns = fixed.concat(fields);
+	};
+}
