@@ -1,6 +1,7 @@
 """What the reports share: filters to weeks, and reading the rollup with the user's permissions."""
 
 import frappe
+from frappe import _
 from frappe.utils import add_days, getdate, today
 
 from referral_crm.core.weeks import week_start, weeks_ending
@@ -15,6 +16,20 @@ SOURCE_TYPE_FILTER = {
 }
 
 
+def source_columns(source_type: str) -> list[dict]:
+	"""The first two columns of a per-source report: the source's link and its name."""
+	return [
+		{
+			"fieldname": "source",
+			"label": _(source_type),
+			"fieldtype": "Link",
+			"options": source_type,
+			"width": 130,
+		},
+		{"fieldname": "source_name", "label": _("Name"), "fieldtype": "Data", "width": 220},
+	]
+
+
 def report_weeks(filters: dict, default_weeks: int = 8) -> list:
 	"""Week starts ending with the week that holds filters.to_date (today by default), oldest first."""
 	last = week_start(getdate(filters.get("to_date") or today()), first_weekday())
@@ -26,7 +41,7 @@ def date_range(filters: dict, default_days: int = 84) -> tuple:
 	to_date = getdate(filters.get("to_date") or today())
 	from_date = getdate(filters.get("from_date") or add_days(to_date, -default_days))
 	if from_date > to_date:
-		frappe.throw(frappe._("From Date must be on or before To Date."))
+		frappe.throw(_("From Date must be on or before To Date."))
 	return from_date, to_date
 
 

@@ -5,7 +5,7 @@ from frappe import _
 from frappe.utils import formatdate
 
 from referral_crm.core.reports import week_over_week
-from referral_crm.reporting import read_rollup, report_weeks
+from referral_crm.reporting import read_rollup, report_weeks, source_columns
 
 
 def execute(filters=None):
@@ -32,14 +32,7 @@ def execute(filters=None):
 
 	source_type = filters.get("source_type") or "Practice"
 	columns = [
-		{
-			"fieldname": "source",
-			"label": _(source_type),
-			"fieldtype": "Link",
-			"options": source_type,
-			"width": 130,
-		},
-		{"fieldname": "source_name", "label": _("Name"), "fieldtype": "Data", "width": 220},
+		*source_columns(source_type),
 		*[
 			{
 				"fieldname": _week_field(week),

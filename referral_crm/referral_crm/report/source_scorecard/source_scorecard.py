@@ -7,7 +7,7 @@ from frappe.utils import add_days, get_datetime
 
 from referral_crm.core.reports import percent, source_cards
 from referral_crm.core.weeks import week_start, weeks_ending
-from referral_crm.reporting import date_range, read_rollup
+from referral_crm.reporting import date_range, read_rollup, source_columns
 from referral_crm.weekly import first_weekday
 
 
@@ -60,14 +60,7 @@ def execute(filters=None):
 	data.sort(key=lambda r: (-r["received"], r["source_name"] or ""))
 
 	columns = [
-		{
-			"fieldname": "source",
-			"label": _(source_type),
-			"fieldtype": "Link",
-			"options": source_type,
-			"width": 130,
-		},
-		{"fieldname": "source_name", "label": _("Name"), "fieldtype": "Data", "width": 200},
+		*source_columns(source_type),
 		{"fieldname": "received", "label": _("Received"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "admitted", "label": _("Admitted"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "conversion", "label": _("Conversion %"), "fieldtype": "Percent", "width": 110},
