@@ -4,7 +4,8 @@ A week is compared with the same source's trailing baseline by the exact
 conditional test for two Poisson rates: given x referrals this week and B over
 k baseline weeks, under "no change" x follows Binomial(x + B, 1 / (k + 1)).
 Unlike a week-over-week percentage, this knows that 2 after 4 is ordinary for a
-source averaging 3 a week, while 0 after a steady 12 is not.
+source averaging 3 a week, while 0 after a steady 12 is not. "Gone quiet" is judged
+the same way: N empty weeks alert only when they are unlikely at the source's rate.
 """
 
 import math
@@ -70,7 +71,11 @@ def assess_source(counts: Sequence[int], settings: AlertSettings) -> Finding | N
 	quiet = counts[-settings.quiet_weeks :] if settings.quiet_weeks else []
 	before_quiet = counts[-settings.quiet_weeks - k : -settings.quiet_weeks] if settings.quiet_weeks else []
 	if quiet and not any(quiet) and sum(1 for c in before_quiet if c) >= settings.quiet_min_active_weeks:
-		return Finding(GONE_QUIET, 0, sum(before_quiet) / k, k, None)
+		rate = sum(before_quiet) / k
+		# Chance of that many empty weeks in a row at the source's usual rate (Poisson zeros).
+		p_silent = math.exp(-rate * settings.quiet_weeks)
+		if p_silent < settings.significance:
+			return Finding(GONE_QUIET, 0, rate, k, p_silent)
 
 	this_week, baseline = counts[-1], counts[-1 - k : -1]
 	mean = sum(baseline) / k

@@ -57,9 +57,16 @@ def test_small_sources_never_alert():
 
 
 def test_gone_quiet_after_regular_referrals():
-	counts = [2, 1, 2, 0, 1, 2, 1, 1, 0, 0, 0]
+	counts = [2, 2, 3, 2, 2, 3, 2, 2, 0, 0, 0]
 	finding = assess_source(counts, SETTINGS)
 	assert finding.kind == GONE_QUIET and finding.this_week == 0
+	assert finding.p_value < 0.01
+
+
+def test_three_empty_weeks_are_ordinary_for_a_source_sending_one_a_week():
+	# active in 6 of 8 weeks, 1.25 a week: three empty weeks happen by chance 2 % of the time
+	counts = [2, 1, 2, 0, 1, 2, 1, 1, 0, 0, 0]
+	assert assess_source(counts, SETTINGS) is None
 
 
 def test_an_occasional_source_going_silent_is_not_quiet():
