@@ -100,6 +100,9 @@ def referral_received(referral) -> None:
 	change = stage_after_referral(stage)
 	if change:
 		move_stage(referral.referring_practice, change, referral)
+		from referral_crm.closing_loop import announce_new_source
+
+		announce_new_source(frappe.get_doc("Practice", referral.referring_practice), referral, stage)
 		return
 	doc = frappe.get_doc("Practice", referral.referring_practice)
 	if (

@@ -46,7 +46,7 @@ has_permission = {
 	doctype: "referral_crm.permissions.territory.has_permission" for doctype in _TERRITORY_SCOPED
 }
 
-for _doctype in ("Referral Source Week", "Referral Source Alert"):
+for _doctype in ("Referral Source Week", "Referral Source Alert", "Partner Issue"):
 	permission_query_conditions[_doctype] = (
 		"referral_crm.permissions.territory.get_permission_query_conditions"
 	)
@@ -62,6 +62,8 @@ has_permission["Commission Statement"] = "referral_crm.permissions.commission.ha
 
 scheduler_events = {
 	# The alert job runs on the first day of each referral week (a setting), just after midnight.
+	"hourly": ["referral_crm.closing_loop.report_overdue_visit_notes"],
+	"daily": ["referral_crm.closing_loop.escalate_overdue_partner_issues"],
 	"daily_long": [
 		"referral_crm.alerts.run_weekly_job_if_due",
 		"referral_crm.accounts.mark_dormant_accounts",

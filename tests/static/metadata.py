@@ -101,6 +101,7 @@ MATRIX_DOCTYPES = (
 	"Commission Rule",
 	"Commission Statement",
 	"Account Stage Change",
+	"Partner Issue",
 )
 RIGHT_LETTERS = {
 	"read": "R",

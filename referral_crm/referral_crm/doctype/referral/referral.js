@@ -5,6 +5,9 @@ frappe.ui.form.on("Referral", {
 	setup(frm) {
 		frm.set_query("primary_care_provider", () => ({ filters: { is_pcp: 1 } }));
 	},
+	refresh(frm) {
+		show_visit_note_clock(frm);
+	},
 	async referring_provider(frm) {
 		if (!frm.doc.referring_provider || frm.doc.referring_practice) return;
 		const { message } = await frappe.db.get_value("Provider", frm.doc.referring_provider, "primary_practice");
@@ -13,3 +16,25 @@ frappe.ui.form.on("Referral", {
 		}
 	},
 });
+
+// The promise to the referring office: the note goes out within the hours set in Referral CRM Settings.
+function show_visit_note_clock(frm) {
+	const due = frm.doc.visit_note_due_at;
+	if (!due || frm.doc.visit_note_sent_at) {
+		if (frm.doc.visit_note_status) {
+			frm.dashboard.set_headline(__("Visit note: {0}", [__(frm.doc.visit_note_status)]));
+		}
+		return;
+	}
+	const hours = frappe.datetime.get_hour_diff(due, frappe.datetime.now_datetime());
+	const text =
+		hours >= 0
+			? __("Visit note due to the referring office in {0} hours", [Math.round(hours)])
+			: __("Visit note overdue by {0} hours", [Math.round(-hours)]);
+	frm.dashboard.set_headline(text, hours >= 0 ? "orange" : "red");
+	if (!frm.is_new() && frm.perm[0] && frm.perm[0].write) {
+		frm.add_custom_button(__("Visit Note Sent"), () =>
+			frm.call("mark_visit_note_sent").then(() => frm.reload_doc())
+		);
+	}
+}

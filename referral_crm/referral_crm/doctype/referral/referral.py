@@ -7,8 +7,10 @@ from frappe.model.document import Document
 from frappe.utils import get_link_to_form, now_datetime
 
 from referral_crm.accounts import forget_cause, referral_received
+from referral_crm.closing_loop import set_visit_note_clock
 from referral_crm.core.errors import DomainError
 from referral_crm.core.referral import (
+	ADMITTED_STATUSES,
 	CANCELLED,
 	NOT_ADMITTED,
 	check_non_admit_reason,
@@ -111,6 +113,7 @@ class Referral(Document):
 		self.validate_external_id()
 		self.validate_non_admit_reason()
 		self.stamp_status_times()
+		set_visit_note_clock(self)
 
 	def on_update(self):
 		previous = self.get_doc_before_save()
@@ -129,6 +132,15 @@ class Referral(Document):
 			not previous or previous.referring_practice != self.referring_practice
 		):
 			referral_received(self)
+
+	@frappe.whitelist()
+	def mark_visit_note_sent(self):
+		"""The visit note went to the referring office: stop the clock."""
+		self.check_permission("write")
+		if self.status not in ADMITTED_STATUSES:
+			frappe.throw(_("Only an admitted referral has a visit note to send."))
+		self.visit_note_sent_at = now_datetime()
+		self.save()
 
 	def on_trash(self):
 		forget_cause(self)

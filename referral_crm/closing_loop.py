@@ -1,0 +1,127 @@
+"""Closing the loop with referring offices: visit-note clock, word on arrival, partner issues."""
+
+import frappe
+from frappe import _
+from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
+from frappe.query_builder import DocType
+from frappe.utils import escape_html, get_datetime, now_datetime, today
+
+from referral_crm.core.referral import ADMITTED_STATUSES
+from referral_crm.core.sla import OVERDUE, note_due_at, note_status
+from referral_crm.weekly import note_sla_hours
+
+
+def notify(users, doc, subject: str) -> None:
+	users = [u for u in dict.fromkeys(users) if u]
+	if users:
+		enqueue_create_notification(
+			users,
+			{
+				"type": "Alert",
+				"document_type": doc.doctype,
+				"document_name": doc.name,
+				"subject": subject,
+				"from_user": frappe.session.user,
+			},
+		)
+
+
+def todo(user: str | None, doc, description: str, date=None, priority: str = "Medium") -> str | None:
+	if not user:
+		return None
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": user,
+				"date": date or today(),
+				"priority": priority,
+				"description": escape_html(description),
+				"reference_type": doc.doctype,
+				"reference_name": doc.name,
+				"assigned_by": frappe.session.user,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def set_visit_note_clock(referral) -> None:
+	soc = get_datetime(referral.start_of_care) if referral.start_of_care else None
+	if referral.status not in ADMITTED_STATUSES:
+		soc = None
+	sla = note_sla_hours()
+	referral.visit_note_due_at = note_due_at(soc, sla)
+	sent = get_datetime(referral.visit_note_sent_at) if referral.visit_note_sent_at else None
+	referral.visit_note_status = note_status(soc, sent, now_datetime(), sla)
+
+
+def report_overdue_visit_notes() -> list[str]:
+	"""Hourly: each visit note past its promised time goes, once, to the coordinator's list."""
+	referral = DocType("Referral")
+	overdue = (
+		frappe.qb.from_(referral)
+		.select(referral.name)
+		.where(referral.visit_note_sent_at.isnull())
+		.where(referral.visit_note_due_at < now_datetime())
+		.where(referral.note_overdue_notified == 0)
+		.where(referral.status.isin(list(ADMITTED_STATUSES)))
+		.run(pluck=True)
+	)
+	for name in overdue:
+		doc = frappe.get_doc("Referral", name)
+		owner = doc.attributed_coordinator or frappe.db.get_value(
+			"Practice", doc.referring_practice, "referral_coordinator"
+		)
+		what = _("Visit note for {0} is overdue: it was due by {1}. Send it to the referring office.").format(
+			doc.name, frappe.format(doc.visit_note_due_at, {"fieldtype": "Datetime"})
+		)
+		todo(owner, doc, what, priority="High")
+		notify([owner], doc, what)
+		frappe.db.set_value(
+			"Referral",
+			name,
+			{"visit_note_status": OVERDUE, "note_overdue_notified": 1},
+			update_modified=False,
+		)
+	return overdue
+
+
+def announce_new_source(practice, referral, previous_stage: str) -> None:
+	"""A first referral from a target, or the first from a dormant office: thank them, stop cold outreach."""
+	what = _(
+		"{0} sent a referral ({1}) and is now Referring. Call to thank them; stop cold outreach."
+	).format(practice.practice_name, referral.name)
+	if previous_stage == "Dormant":
+		what = _("{0} is referring again ({1}). Call to thank them.").format(
+			practice.practice_name, referral.name
+		)
+	notify([practice.liaison, practice.appointment_setter], practice, what)
+
+
+def escalate_overdue_partner_issues() -> list[str]:
+	"""Daily: open partner issues past their due date are escalated to the managers, once."""
+	issues = frappe.get_all(
+		"Partner Issue",
+		filters={"status": ("in", ["Open", "In Progress"]), "due_date": ("<", today()), "escalated": 0},
+		pluck="name",
+	)
+	managers = [
+		u
+		for u in frappe.get_all(
+			"Has Role", filters={"role": "Referral Marketing Manager", "parenttype": "User"}, pluck="parent"
+		)
+		if frappe.db.get_value("User", u, "enabled")
+	]
+	for name in issues:
+		doc = frappe.get_doc("Partner Issue", name)
+		frappe.db.set_value("Partner Issue", name, "escalated", 1, update_modified=False)
+		notify(
+			managers + [doc.assigned_to],
+			doc,
+			_("Overdue partner issue: {0} ({1}) was due {2}.").format(
+				doc.practice_name, _(doc.issue_type), frappe.format(doc.due_date, {"fieldtype": "Date"})
+			),
+		)
+	return issues

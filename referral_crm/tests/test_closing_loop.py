@@ -1,0 +1,140 @@
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, add_to_date, getdate, now_datetime
+
+from referral_crm.closing_loop import escalate_overdue_partner_issues, report_overdue_visit_notes
+from referral_crm.testing import (
+	make_practice,
+	make_referral,
+	make_territory,
+	make_user,
+	move_referral,
+)
+
+
+class TestVisitNoteClock(FrappeTestCase):
+	def setUp(self):
+		self.coordinator = make_user(["Referral Coordinator"])
+		self.practice = make_practice(referral_coordinator=self.coordinator)
+
+	def admitted(self, hours_ago):
+		referral = make_referral(referring_practice=self.practice.name)
+		move_referral(referral, "Accepted", "Scheduled")
+		return move_referral(
+			referral, "Admitted", start_of_care=add_to_date(now_datetime(), hours=-hours_ago)
+		)
+
+	def test_the_referral_shows_when_the_note_is_due(self):
+		referral = self.admitted(hours_ago=10)
+		self.assertEqual(referral.visit_note_status, "Due")
+		self.assertEqual(referral.visit_note_due_at, add_to_date(referral.start_of_care, hours=48))
+		referral.mark_visit_note_sent()
+		self.assertEqual(referral.visit_note_status, "Sent on Time")
+
+	def test_overdue_notes_go_to_the_coordinator_once(self):
+		late = self.admitted(hours_ago=60)
+		on_time = self.admitted(hours_ago=10)
+		reported = report_overdue_visit_notes()
+		self.assertIn(late.name, reported)
+		self.assertNotIn(on_time.name, reported)
+		self.assertEqual(frappe.db.get_value("Referral", late.name, "visit_note_status"), "Overdue")
+		todos = frappe.get_all(
+			"ToDo", filters={"reference_type": "Referral", "reference_name": late.name}, pluck="allocated_to"
+		)
+		self.assertEqual(todos, [self.coordinator])
+		self.assertNotIn(late.name, report_overdue_visit_notes())
+
+	def test_a_late_note_is_recorded_as_late(self):
+		referral = self.admitted(hours_ago=60)
+		referral.mark_visit_note_sent()
+		self.assertEqual(referral.visit_note_status, "Sent Late")
+
+	def test_only_writers_may_mark_the_note_sent(self):
+		referral = self.admitted(hours_ago=5)
+		frappe.set_user(make_user(["Referral Analyst"]))
+		try:
+			self.assertRaises(
+				frappe.PermissionError, frappe.get_doc("Referral", referral.name).mark_visit_note_sent
+			)
+		finally:
+			frappe.set_user("Administrator")
+
+
+class TestWordOnArrival(FrappeTestCase):
+	def test_first_referral_from_a_target_tells_the_liaison_and_the_setter(self):
+		liaison, setter = make_user(["Physician Liaison"]), make_user(["Appointment Setter"])
+		territory = make_territory(members=[(liaison, "Physician Liaison"), (setter, "Appointment Setter")])
+		practice = make_practice(referral_territory=territory.name)
+		make_referral(referring_practice=practice.name)
+
+		def told(user):
+			return frappe.get_all(
+				"Notification Log",
+				filters={"for_user": user, "document_type": "Practice", "document_name": practice.name},
+				pluck="subject",
+			)
+
+		self.assertTrue(any("stop cold outreach" in s for s in told(liaison)))
+		self.assertTrue(told(setter))
+		make_referral(referring_practice=practice.name)
+		self.assertEqual(len(told(liaison)), 1)  # the second referral is no news
+
+
+class TestPartnerIssue(FrappeTestCase):
+	def setUp(self):
+		self.owner = make_user(["Referral Coordinator"])
+		self.liaison = make_user(["Physician Liaison"])
+		self.practice = make_practice(liaison=self.liaison)
+
+	def issue(self, **values):
+		return frappe.get_doc(
+			{
+				"doctype": "Partner Issue",
+				"practice": self.practice.name,
+				"issue_type": "Referral Pads",
+				"description": "Out of referral pads since Monday",
+				"assigned_to": self.owner,
+				"due_date": add_days(getdate(), 2),
+				**values,
+			}
+		).insert()
+
+	def test_owner_gets_a_todo_closed_when_resolved_and_the_liaison_hears(self):
+		issue = self.issue()
+		todo = frappe.get_doc("ToDo", issue.todo)
+		self.assertEqual(
+			(todo.allocated_to, getdate(todo.date), todo.status), (self.owner, issue.due_date, "Open")
+		)
+
+		issue.status = "Resolved"
+		with self.assertRaises(frappe.ValidationError):
+			issue.save()
+		issue.reload()
+		issue.status = "Resolved"
+		issue.resolution = "Fifty pads dropped off Thursday"
+		issue.save()
+		self.assertEqual(frappe.db.get_value("ToDo", issue.todo, "status"), "Closed")
+		self.assertEqual(getdate(issue.resolved_on), getdate())
+		self.assertTrue(
+			frappe.db.exists(
+				"Notification Log",
+				{"for_user": self.liaison, "document_type": "Partner Issue", "document_name": issue.name},
+			)
+		)
+
+	def test_overdue_issues_are_escalated_once(self):
+		manager = make_user(["Referral Marketing Manager"])
+		overdue = self.issue(raised_on=add_days(getdate(), -5), due_date=add_days(getdate(), -1))
+		current = self.issue()
+		escalated = escalate_overdue_partner_issues()
+		self.assertIn(overdue.name, escalated)
+		self.assertNotIn(current.name, escalated)
+		self.assertTrue(frappe.db.get_value("Partner Issue", overdue.name, "escalated"))
+		self.assertTrue(
+			frappe.db.exists("Notification Log", {"for_user": manager, "document_name": overdue.name})
+		)
+		self.assertNotIn(overdue.name, escalate_overdue_partner_issues())
+
+	def test_due_date_before_raised_is_refused(self):
+		with self.assertRaises(frappe.ValidationError):
+			self.issue(due_date=add_days(getdate(), -3))
