@@ -1,0 +1,202 @@
+"""The intake API: contact-centre, intake and EHR systems send referrals here (see docs/intake-openapi.yaml).
+
+POST /api/method/referral_crm.api.intake.create_referral with a JSON body, authenticated by an API
+key and secret ("Authorization: token <key>:<secret>") of a user holding the Intake Coordinator role.
+"""
+
+import base64
+import binascii
+
+import frappe
+from frappe import _
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import Lower
+from frappe.rate_limiter import rate_limit
+from frappe.utils import get_datetime, now_datetime
+
+from referral_crm.core.errors import InvalidNPIError
+from referral_crm.core.matching import best_match, normalize_name
+from referral_crm.core.npi import validate_npi
+from referral_crm.core.phone import normalize_phone
+from referral_crm.identifiers import phone_region
+
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+class IntakeError(frappe.ValidationError):
+	pass
+
+
+@frappe.whitelist(methods=["POST"])
+@rate_limit(limit=300, seconds=60)
+def create_referral(
+	patient: dict,
+	referring_provider: dict | None = None,
+	primary_care_provider: dict | None = None,
+	external_id: str | None = None,
+	channel: str = "EHR / e-Referral",
+	service_line: str | None = None,
+	received_at: str | None = None,
+	diagnosis: str | None = None,
+	attachments: list | None = None,
+) -> dict:
+	"""Create a referral once per external id; match or create its referrer, never drop it."""
+	frappe.has_permission("Referral", "create", throw=True)
+	external_id = (external_id or "").strip() or None
+	if external_id and (existing := frappe.db.get_value("Referral", {"external_id": external_id})):
+		return {"name": existing, "duplicate": True}
+
+	_require(isinstance(patient, dict), _("patient must be an object"))
+	for key in ("first_name", "last_name"):
+		_require(str(patient.get(key) or "").strip(), _("patient.{0} is required").format(key))
+	channels = frappe.get_meta("Referral").get_field("channel").options.split("\n")
+	_require(channel in channels, _("channel must be one of: {0}").format(", ".join(channels)))
+	if service_line:
+		_require(
+			frappe.db.exists("Service Line", service_line), _("Unknown service_line {0}").format(service_line)
+		)
+	files = _decode_attachments(attachments or [])
+
+	referrer, matched_by = resolve_provider(referring_provider) if referring_provider else (None, None)
+	pcp, _pcp_matched_by = resolve_provider(primary_care_provider) if primary_care_provider else (None, None)
+
+	referral = frappe.get_doc(
+		{
+			"doctype": "Referral",
+			"external_id": external_id,
+			"channel": channel,
+			"service_line": service_line,
+			"received_at": _datetime(received_at) if received_at else now_datetime(),
+			"referring_provider": referrer,
+			"primary_care_provider": pcp,
+			"patient_first_name": patient["first_name"].strip(),
+			"patient_last_name": patient["last_name"].strip(),
+			"patient_date_of_birth": patient.get("date_of_birth"),
+			"patient_phone": patient.get("phone"),
+			"insurance_member_id": patient.get("insurance_member_id"),
+			"insurance_payer": patient.get("insurance_payer")
+			if frappe.db.exists("Insurance Payer", patient.get("insurance_payer") or "")
+			else None,
+			"diagnosis": diagnosis,
+		}
+	)
+	try:
+		referral.insert()
+	except frappe.DuplicateEntryError:
+		frappe.db.rollback()
+		return {"name": frappe.db.get_value("Referral", {"external_id": external_id}), "duplicate": True}
+
+	for filename, content in files:
+		frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": filename,
+				"content": content,
+				"is_private": 1,
+				"attached_to_doctype": "Referral",
+				"attached_to_name": referral.name,
+			}
+		).insert(ignore_permissions=True)  # the caller could create the referral, so may attach to it
+	return {
+		"name": referral.name,
+		"duplicate": False,
+		"referring_provider": referrer,
+		"referring_provider_matched_by": matched_by,
+		"referring_practice": referral.referring_practice,
+	}
+
+
+def resolve_provider(info: dict) -> tuple[str, str]:
+	"""(provider, how): matched by NPI, else by name and number, else created and flagged for review."""
+	_require(isinstance(info, dict), _("a provider must be an object"))
+	region = phone_region()
+	npi = None
+	if info.get("npi"):
+		try:
+			npi = validate_npi(info["npi"])
+		except InvalidNPIError:
+			frappe.throw(_("{0} is not a valid NPI.").format(frappe.bold(info["npi"])), IntakeError)
+		if provider := frappe.db.get_value("Provider", {"npi": npi}):
+			return provider, "npi"
+
+	first, last = _names(info)
+	phones = []
+	for key in ("phone", "fax"):
+		try:
+			phones.append(normalize_phone(info.get(key), region))
+		except ValueError:
+			frappe.throw(
+				_("{0} {1} is not a valid phone number.").format(key, frappe.bold(info.get(key))), IntakeError
+			)
+	provider = DocType("Provider")
+	candidates = (
+		frappe.qb.from_(provider)
+		.select(provider.name, provider.provider_name, provider.phone, provider.fax)
+		.where(Lower(provider.last_name) == last.lower())
+		.run(as_dict=True)
+	)
+	if match := best_match(f"{first} {last}", phones, candidates):
+		return match.name, "name"
+
+	created = frappe.get_doc(
+		{
+			"doctype": "Provider",
+			"first_name": first,
+			"last_name": last,
+			"credential": info.get("credential"),
+			"npi": npi,
+			"phone": info.get("phone"),
+			"fax": info.get("fax"),
+			"needs_review": 1,
+			"notes": _("Created from an incoming referral: no provider matched."),
+		}
+	).insert()
+	return created.name, "created"
+
+
+def _names(info: dict) -> tuple[str, str]:
+	"""First and last name, given separately or as one "Dr. Ana Rivera, MD" (titles dropped)."""
+	first, last = (info.get("first_name") or "").strip(), (info.get("last_name") or "").strip()
+	if not last and info.get("name"):
+		words = [w for w in str(info["name"]).replace(",", " ").split() if normalize_name(w)]
+		first, last = " ".join(words[:-1]), words[-1] if words else ""
+	_require(last, _("a provider needs last_name (or name)"))
+	return first or last, last
+
+
+def _datetime(value: str):
+	try:
+		return get_datetime(value)
+	except Exception:
+		frappe.throw(
+			_("received_at {0} is not a date and time (use ISO 8601).").format(frappe.bold(value)),
+			IntakeError,
+		)
+
+
+def _decode_attachments(attachments: list) -> list[tuple[str, bytes]]:
+	_require(isinstance(attachments, list), _("attachments must be a list"))
+	_require(len(attachments) <= MAX_ATTACHMENTS, _("at most {0} attachments").format(MAX_ATTACHMENTS))
+	files = []
+	for item in attachments:
+		_require(
+			isinstance(item, dict) and item.get("filename") and item.get("content_base64"),
+			_("each attachment needs filename and content_base64"),
+		)
+		try:
+			content = base64.b64decode(item["content_base64"], validate=True)
+		except (binascii.Error, ValueError):
+			frappe.throw(
+				_("attachment {0} is not valid base64").format(frappe.bold(item["filename"])), IntakeError
+			)
+		_require(
+			len(content) <= MAX_ATTACHMENT_BYTES, _("attachment {0} is over 10 MB").format(item["filename"])
+		)
+		files.append((item["filename"], content))
+	return files
+
+
+def _require(condition, message: str) -> None:
+	if not condition:
+		frappe.throw(message, IntakeError, title=_("Invalid Referral"))
