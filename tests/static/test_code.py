@@ -65,10 +65,3 @@ def test_dependencies_fit_inside_frappe_pins():
 			assert requirement.specifier.contains(
 				FRAPPE_PINS[requirement.name]
 			), f"{line} excludes Frappe's pin {FRAPPE_PINS[requirement.name]}"
-
-
-def test_no_string_formatted_sql():
-	for path in PY_FILES:
-		for node in ast.walk(ast.parse(path.read_text())):
-			if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "sql" and node.args:
-				assert not isinstance(node.args[0], ast.JoinedStr | ast.BinOp), f"{path}: formatted SQL"

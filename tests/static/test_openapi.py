@@ -12,7 +12,7 @@ def test_openapi_documents_every_argument_of_the_intake_endpoint():
 		spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
 	)
 	tree = ast.parse((APP / "api" / "intake.py").read_text())
-	(function,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "create_referral"]
+	(function,) = (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "create_referral")
 	assert documented == {a.arg for a in function.args.args}
 	decorators = {ast.unparse(d) for d in function.decorator_list}
 	assert any("methods=['POST']" in d for d in decorators), "intake must be POST only"

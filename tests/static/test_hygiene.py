@@ -1,0 +1,88 @@
+import pytest
+
+from .hygiene import formatted_sql, ignore_permission_uses, whitelist_problems
+from .metadata import APP
+
+SOURCES = sorted(
+	p
+	for p in APP.rglob("*.py")
+	if "tests" not in p.parts and not p.name.startswith("test_") and p.name != "testing.py"
+)
+
+# Where the app writes past the user's permissions, and why that is safe.
+IGNORE_PERMISSIONS_ALLOWED = {
+	"accounts.py": {
+		"move_stage": "stage moves follow a visit or referral the user was allowed to save",
+		"referral_received": "owner hand-off after a referral the user was allowed to save",
+		"log_stage_change": "the stage history is written by the system, never by users",
+		"hand_off": "a ToDo for the new owner of an account",
+		"_move_open_todos": "open work follows a territory change a manager saved",
+	},
+	"alerts.py": {"_create_alert": "the scheduled alert job creates alerts and their ToDos"},
+	"api/intake.py": {"create_referral": "attachments of a referral the caller just created"},
+	"benchmarks/weekly_alerts.py": {
+		"_ensure_territories": "benchmark data on a site of its own",
+		"_ensure_users": "benchmark data on a site of its own",
+		"user": "benchmark data on a site of its own",
+	},
+	"closing_loop.py": {"todo": "ToDos the system assigns (overdue notes, partner issues)"},
+	"commissions.py": {"generate_statements": "the monthly job drafts statements for everyone"},
+	"demo.py": {"users": "the demo command, run by a site administrator"},
+	"install.py": {
+		"_insert_if_missing": "install seeds",
+		"before_uninstall": "uninstall clean-up",
+		"create_roles": "install seeds",
+		"remove_workflow": "uninstall clean-up",
+	},
+	"referral_crm/doctype/partner_issue/partner_issue.py": {
+		"sync_todo": "the owner's ToDo for an issue the user saved"
+	},
+	"referral_crm/doctype/referral_territory/referral_territory.py": {
+		"sync_member_permissions": "User Permissions follow membership a manager saved",
+	},
+	"referral_crm/doctype/visit/visit.py": {
+		"sync_follow_up_todo": "the follow-up ToDo of a visit the user saved"
+	},
+}
+GUEST_ALLOWED: set[str] = set()
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(APP)))
+def test_hygiene(path):
+	source = path.read_text()
+	relative = str(path.relative_to(APP))
+	assert not formatted_sql(source), f"SQL built by string formatting at lines {formatted_sql(source)}"
+	assert not whitelist_problems(source, GUEST_ALLOWED)
+	unexplained = ignore_permission_uses(source) - set(IGNORE_PERMISSIONS_ALLOWED.get(relative, {}))
+	assert not unexplained, f"ignore_permissions without a reason in the allow-list: {unexplained}"
+
+
+def test_planted_formatted_sql_is_caught():
+	assert formatted_sql('frappe.db.sql(f"select * from tabReferral where name = {name}")') == [1]
+	assert formatted_sql('frappe.db.sql("select %s" % name)') == [1]
+	assert formatted_sql('frappe.db.sql("select {0}".format(name))') == [1]
+	assert formatted_sql('frappe.db.sql("select %(n)s", {"n": name})') == []
+
+
+def test_planted_whitelist_violations_are_caught():
+	bad = """
+@frappe.whitelist(allow_guest=True)
+def leak(name):
+	return frappe.get_all("Referral")
+"""
+	problems = whitelist_problems(bad)
+	assert any("guest" in p for p in problems)
+	assert any("POST" in p for p in problems)
+	assert any("permission" in p for p in problems)
+	good = """
+@frappe.whitelist(methods=["POST"])
+def log(name):
+	frappe.has_permission("Practice", "read", name, throw=True)
+"""
+	assert whitelist_problems(good) == []
+
+
+def test_planted_ignore_permissions_is_caught():
+	assert ignore_permission_uses("def f(doc):\n\tdoc.save(ignore_permissions=True)\n") == {"f"}
+	assert ignore_permission_uses("def g(doc):\n\tdoc.flags.ignore_permissions = True\n") == {"g"}
+	assert ignore_permission_uses("def h(doc):\n\tdoc.save()\n") == set()
