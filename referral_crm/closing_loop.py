@@ -125,3 +125,66 @@ def escalate_overdue_partner_issues() -> list[str]:
 			),
 		)
 	return issues
+
+
+def notify_referring_office(referral, event: str) -> str | None:
+	"""Tell the referring office about a no-show or a decision not to admit, and keep a record of it.
+
+	The notice goes by email through Frappe (a Communication on the referral). When the office has
+	no email address, or sending fails, the coordinator gets a ToDo to call or fax them instead.
+	"""
+	practice = (
+		frappe.db.get_value(
+			"Practice",
+			referral.referring_practice,
+			["practice_name", "email", "referral_coordinator", "liaison"],
+			as_dict=True,
+		)
+		if referral.referring_practice
+		else None
+	)
+	if not practice:
+		return None
+	context = {
+		"referral": referral,
+		"practice": practice,
+		"event": event,
+		"patient": f"{referral.patient_first_name} {(referral.patient_last_name or ' ')[0]}.",
+		"received": frappe.format(referral.received_at, {"fieldtype": "Date"}),
+	}
+	subject = _("Update on your referral {0}").format(referral.name)  # no patient data in subjects
+	content = frappe.render_template("referral_crm/templates/emails/referral_notice.html", context)
+	owner = referral.attributed_coordinator or practice.referral_coordinator or practice.liaison
+	if not practice.email:
+		todo(
+			owner,
+			referral,
+			_("{0} has no email address: call or fax them: {1}").format(practice.practice_name, subject),
+		)
+		return None
+	try:
+		from frappe.core.doctype.communication.email import make
+
+		return make(
+			doctype="Referral",
+			name=referral.name,
+			subject=subject,
+			content=content,
+			recipients=practice.email,
+			communication_medium="Email",
+			send_email=True,
+		)["name"]
+	except Exception:
+		frappe.log_error(
+			title=f"Notice for referral {referral.name} not sent",
+			reference_doctype="Referral",
+			reference_name=referral.name,
+		)
+		todo(
+			owner,
+			referral,
+			_("The notice to {0} could not be emailed: call or fax them: {1}").format(
+				practice.practice_name, subject
+			),
+		)
+		return None

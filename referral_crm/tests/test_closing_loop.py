@@ -138,3 +138,58 @@ class TestPartnerIssue(FrappeTestCase):
 	def test_due_date_before_raised_is_refused(self):
 		with self.assertRaises(frappe.ValidationError):
 			self.issue(due_date=add_days(getdate(), -3))
+
+
+class TestOfficeNotices(FrappeTestCase):
+	def setUp(self):
+		self.coordinator = make_user(["Referral Coordinator"])
+
+	def referral(self, email):
+		practice = make_practice(referral_coordinator=self.coordinator, email=email)
+		return make_referral(
+			referring_practice=practice.name, patient_first_name="Rosa", patient_last_name="Diaz"
+		)
+
+	def test_not_admitted_is_emailed_to_the_office_and_logged(self):
+		from unittest.mock import patch
+
+		referral = self.referral("frontdesk@office.example.com")
+		with patch("frappe.core.doctype.communication.email.make", return_value={"name": "COMM-1"}) as make:
+			move_referral(referral, "Not Admitted", non_admit_reason="Outside Service Area")
+		(call,) = make.call_args_list
+		self.assertEqual(call.kwargs["recipients"], "frontdesk@office.example.com")
+		self.assertEqual((call.kwargs["doctype"], call.kwargs["name"]), ("Referral", referral.name))
+		self.assertIn("Rosa D.", call.kwargs["content"])
+		self.assertIn("Outside Service Area", call.kwargs["content"])
+		self.assertNotIn("Diaz", call.kwargs["content"])
+		self.assertNotIn("Rosa", call.kwargs["subject"])
+
+	def test_no_show_sends_one_notice(self):
+		from unittest.mock import patch
+
+		referral = self.referral("frontdesk@office.example.com")
+		with patch("frappe.core.doctype.communication.email.make", return_value={"name": "COMM-2"}) as make:
+			move_referral(referral, "Not Admitted", non_admit_reason="No-Show", no_show=1)
+		self.assertEqual(len(make.call_args_list), 1)
+		self.assertIn("did not keep", make.call_args.kwargs["content"])
+
+	def test_an_office_without_email_or_a_failed_send_becomes_a_call_to_make(self):
+		from unittest.mock import patch
+
+		no_email = self.referral(None)
+		move_referral(no_email, "Not Admitted", non_admit_reason="Patient Declined")
+		with patch(
+			"frappe.core.doctype.communication.email.make", side_effect=frappe.OutgoingEmailError("down")
+		):
+			failing = self.referral("office@office.example.com")
+			move_referral(failing, "Not Admitted", non_admit_reason="Patient Declined")
+		for referral in (no_email, failing):
+			todos = frappe.get_all(
+				"ToDo",
+				filters={"reference_type": "Referral", "reference_name": referral.name},
+				pluck="allocated_to",
+			)
+			self.assertEqual(todos, [self.coordinator], referral.name)
+		self.assertTrue(
+			frappe.db.exists("Error Log", {"method": f"Notice for referral {failing.name} not sent"})
+		)

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import get_link_to_form, now_datetime
 
 from referral_crm.accounts import forget_cause, referral_received
-from referral_crm.closing_loop import set_visit_note_clock
+from referral_crm.closing_loop import notify_referring_office, set_visit_note_clock
 from referral_crm.core.errors import DomainError
 from referral_crm.core.referral import (
 	ADMITTED_STATUSES,
@@ -117,6 +117,7 @@ class Referral(Document):
 
 	def on_update(self):
 		previous = self.get_doc_before_save()
+		self.send_office_notices(previous)
 		if previous and not any(previous.get(f) != self.get(f) for f in COUNTED_FIELDS):
 			return
 		versions = [self, previous] if previous else [self]
@@ -132,6 +133,15 @@ class Referral(Document):
 			not previous or previous.referring_practice != self.referring_practice
 		):
 			referral_received(self)
+
+	def send_office_notices(self, previous):
+		"""Close the loop: the referring office hears of a no-show or a decision not to admit."""
+		newly_no_show = self.no_show and not (previous and previous.no_show)
+		newly_declined = self.status == NOT_ADMITTED and not (previous and previous.status == NOT_ADMITTED)
+		if newly_no_show or (newly_declined and self.non_admit_reason == "No-Show"):
+			notify_referring_office(self, "No-Show")
+		elif newly_declined:
+			notify_referring_office(self, NOT_ADMITTED)
 
 	@frappe.whitelist()
 	def mark_visit_note_sent(self):
