@@ -188,3 +188,74 @@ def notify_referring_office(referral, event: str) -> str | None:
 			),
 		)
 		return None
+
+
+def send_visit_note(referral, file_url: str) -> str | None:
+	"""Email the visit note (a file attached to the referral) to the referring office; stop the clock.
+
+	A failed send leaves the clock running, records the error and puts a ToDo on the coordinator's
+	list, so the note is never silently lost.
+	"""
+	practice = (
+		frappe.db.get_value(
+			"Practice",
+			referral.referring_practice,
+			["practice_name", "email", "referral_coordinator"],
+			as_dict=True,
+		)
+		if referral.referring_practice
+		else None
+	)
+	if not practice or not practice.email:
+		frappe.throw(_("The referring practice has no email address; fax the note and record it as sent."))
+	if not frappe.db.exists(
+		"File", {"file_url": file_url, "attached_to_doctype": "Referral", "attached_to_name": referral.name}
+	):
+		frappe.throw(_("Attach the visit note to this referral first."))
+	subject = _("Visit note for your referral {0}").format(referral.name)
+	content = frappe.render_template(
+		"referral_crm/templates/emails/visit_note.html",
+		{
+			"practice": practice,
+			"patient": f"{referral.patient_first_name} {(referral.patient_last_name or ' ')[0]}.",
+		},
+	)
+	try:
+		from frappe.core.doctype.communication.email import make
+
+		communication = make(
+			doctype="Referral",
+			name=referral.name,
+			subject=subject,
+			content=content,
+			recipients=practice.email,
+			communication_medium="Email",
+			send_email=True,
+			attachments=[{"file_url": file_url}],
+		)["name"]
+	except Exception:
+		frappe.log_error(
+			title=f"Visit note for referral {referral.name} not sent",
+			reference_doctype="Referral",
+			reference_name=referral.name,
+		)
+		todo(
+			referral.attributed_coordinator or practice.referral_coordinator,
+			referral,
+			_("The visit note to {0} could not be emailed: fax it and record it as sent.").format(
+				practice.practice_name
+			),
+			priority="High",
+		)
+		# Not an exception: the request would roll back the ToDo and the error record with it.
+		frappe.msgprint(
+			_(
+				"The note could not be emailed. The error is logged, the coordinator has a ToDo and the clock keeps running."
+			),
+			indicator="red",
+			alert=True,
+		)
+		return None
+	referral.visit_note_sent_at = now_datetime()
+	referral.save()
+	return communication

@@ -193,3 +193,52 @@ class TestOfficeNotices(FrappeTestCase):
 		self.assertTrue(
 			frappe.db.exists("Error Log", {"method": f"Notice for referral {failing.name} not sent"})
 		)
+
+
+class TestSendingTheVisitNote(FrappeTestCase):
+	def admitted_with_note(self, email="notes@office.example.com"):
+		practice = make_practice(email=email, referral_coordinator=make_user(["Referral Coordinator"]))
+		referral = make_referral(referring_practice=practice.name)
+		move_referral(referral, "Accepted", "Scheduled")
+		move_referral(referral, "Admitted", start_of_care=add_to_date(now_datetime(), hours=-5))
+		note = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": "visit-note.pdf",
+				"content": b"%PDF-1.4 note",
+				"is_private": 1,
+				"attached_to_doctype": "Referral",
+				"attached_to_name": referral.name,
+			}
+		).insert()
+		return referral, note
+
+	def test_emailing_the_note_attaches_it_and_stops_the_clock(self):
+		from unittest.mock import patch
+
+		referral, note = self.admitted_with_note()
+		with patch("frappe.core.doctype.communication.email.make", return_value={"name": "COMM-9"}) as make:
+			self.assertEqual(referral.email_visit_note(note.file_url), "COMM-9")
+		self.assertEqual(make.call_args.kwargs["attachments"], [{"file_url": note.file_url}])
+		self.assertEqual(frappe.db.get_value("Referral", referral.name, "visit_note_status"), "Sent on Time")
+
+	def test_a_failed_send_keeps_the_clock_running_and_tells_the_coordinator(self):
+		from unittest.mock import patch
+
+		referral, note = self.admitted_with_note()
+		with patch(
+			"frappe.core.doctype.communication.email.make", side_effect=frappe.OutgoingEmailError("down")
+		):
+			self.assertIsNone(referral.email_visit_note(note.file_url))
+		self.assertFalse(frappe.db.get_value("Referral", referral.name, "visit_note_sent_at"))
+		self.assertTrue(
+			frappe.db.exists(
+				"ToDo", {"reference_type": "Referral", "reference_name": referral.name, "priority": "High"}
+			)
+		)
+
+	def test_only_a_file_of_this_referral_can_be_sent(self):
+		referral, _note = self.admitted_with_note()
+		self.assertRaises(
+			frappe.ValidationError, referral.email_visit_note, "/private/files/someone-else.pdf"
+		)

@@ -33,8 +33,33 @@ function show_visit_note_clock(frm) {
 			: __("Visit note overdue by {0} hours", [Math.round(-hours)]);
 	frm.dashboard.set_headline(text, hours >= 0 ? "orange" : "red");
 	if (!frm.is_new() && frm.perm[0] && frm.perm[0].write) {
-		frm.add_custom_button(__("Visit Note Sent"), () =>
-			frm.call("mark_visit_note_sent").then(() => frm.reload_doc())
+		frm.add_custom_button(
+			__("Email Visit Note"),
+			() => {
+				const files = (frm.get_docinfo().attachments || []).map((f) => f.file_url);
+				if (!files.length) {
+					frappe.msgprint(__("Attach the visit note to this referral first."));
+					return;
+				}
+				frappe.prompt(
+					{
+						fieldname: "file_url",
+						fieldtype: "Select",
+						label: __("Visit Note"),
+						options: files,
+						default: files[files.length - 1],
+						reqd: 1,
+					},
+					({ file_url }) => frm.call("email_visit_note", { file_url }).then(() => frm.reload_doc()),
+					__("Email the Visit Note to the Referring Office")
+				);
+			},
+			__("Visit Note")
+		);
+		frm.add_custom_button(
+			__("Sent by Fax or Hand"),
+			() => frm.call("mark_visit_note_sent").then(() => frm.reload_doc()),
+			__("Visit Note")
 		);
 	}
 }

@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import get_link_to_form, now_datetime
 
 from referral_crm.accounts import forget_cause, referral_received
-from referral_crm.closing_loop import notify_referring_office, set_visit_note_clock
+from referral_crm.closing_loop import notify_referring_office, send_visit_note, set_visit_note_clock
 from referral_crm.core.errors import DomainError
 from referral_crm.core.referral import (
 	ADMITTED_STATUSES,
@@ -142,6 +142,14 @@ class Referral(Document):
 			notify_referring_office(self, "No-Show")
 		elif newly_declined:
 			notify_referring_office(self, NOT_ADMITTED)
+
+	@frappe.whitelist()
+	def email_visit_note(self, file_url: str):
+		"""Email the attached visit note to the referring office and stop the clock."""
+		self.check_permission("write")
+		if self.status not in ADMITTED_STATUSES:
+			frappe.throw(_("Only an admitted referral has a visit note to send."))
+		return send_visit_note(self, file_url)
 
 	@frappe.whitelist()
 	def mark_visit_note_sent(self):
