@@ -9,16 +9,14 @@ import binascii
 
 import frappe
 from frappe import _
-from frappe.query_builder import DocType
-from frappe.query_builder.functions import Lower
 from frappe.rate_limiter import rate_limit
 from frappe.utils import get_datetime, now_datetime
 
 from referral_crm.core.errors import InvalidNPIError
-from referral_crm.core.matching import best_match, normalize_name
 from referral_crm.core.npi import validate_npi
 from referral_crm.core.phone import normalize_phone
 from referral_crm.identifiers import phone_region
+from referral_crm.providers import find_provider, split_name
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -129,15 +127,9 @@ def resolve_provider(info: dict) -> tuple[str, str]:
 			frappe.throw(
 				_("{0} {1} is not a valid phone number.").format(key, frappe.bold(info.get(key))), IntakeError
 			)
-	provider = DocType("Provider")
-	candidates = (
-		frappe.qb.from_(provider)
-		.select(provider.name, provider.provider_name, provider.phone, provider.fax)
-		.where(Lower(provider.last_name) == last.lower())
-		.run(as_dict=True)
-	)
-	if match := best_match(f"{first} {last}", phones, candidates):
-		return match.name, "name"
+	provider, how = find_provider(None, first, last, phones)
+	if provider:
+		return provider, how
 
 	created = frappe.get_doc(
 		{
@@ -159,8 +151,7 @@ def _names(info: dict) -> tuple[str, str]:
 	"""First and last name, given separately or as one "Dr. Ana Rivera, MD" (titles dropped)."""
 	first, last = (info.get("first_name") or "").strip(), (info.get("last_name") or "").strip()
 	if not last and info.get("name"):
-		words = [w for w in str(info["name"]).replace(",", " ").split() if normalize_name(w)]
-		first, last = " ".join(words[:-1]), words[-1] if words else ""
+		first, last = split_name(info["name"])
 	_require(last, _("a provider needs last_name (or name)"))
 	return first or last, last
 

@@ -34,6 +34,9 @@ IGNORE_PERMISSIONS_ALLOWED = {
 		"create_roles": "install seeds",
 		"remove_workflow": "uninstall clean-up",
 	},
+	"referral_crm/doctype/appointment_import/appointment_import.py": {
+		"pcp_task": "the liaison's ToDo to send a targeted PCP the visit note, from an import the user ran",
+	},
 	"referral_crm/doctype/partner_issue/partner_issue.py": {
 		"sync_todo": "the owner's ToDo for an issue the user saved"
 	},
