@@ -168,6 +168,17 @@ def before_uninstall():
 	frappe.db.delete("Dynamic Link", {"link_doctype": ("in", ours)})
 	frappe.db.delete("ToDo", {"reference_type": ("in", ours)})
 	frappe.db.delete("Notification Log", {"document_type": ("in", ours)})
+	for name in frappe.get_all("File", filters={"attached_to_doctype": ("in", ours)}, pluck="name"):
+		frappe.delete_doc("File", name, force=True, ignore_permissions=True)  # removes the file from disk too
+	for doctype, field in (  # after the files: removing one comments on its document
+		("Version", "ref_doctype"),
+		("Comment", "reference_doctype"),
+		("Communication", "reference_doctype"),
+		("View Log", "reference_doctype"),
+		("Access Log", "export_from"),
+	):
+		frappe.db.delete(doctype, {field: ("in", ours)})
+	frappe.db.delete("Communication Link", {"link_doctype": ("in", ours)})
 
 	remove_workflow()
 
