@@ -20,6 +20,7 @@ from referral_crm.core.npi import make_npi
 from referral_crm.core.referral import NON_ADMIT_REASONS
 from referral_crm.core.weeks import week_start
 from referral_crm.territories import territory_for_zip
+from referral_crm.weekly import note_sla_hours
 
 PASSWORD = "Demo#Referral2026"
 DOMAIN = "demo.referral-crm.example"
@@ -610,6 +611,19 @@ class Demo:
 			) l on l.practice = p.name
 			set p.last_contact_date = date(l.visit_datetime), p.last_outcome = l.outcome, p.next_step = l.next_step""",
 			{"demo": "VIS-D%"},
+		)
+		frappe.db.sql(
+			"""update `tabReferral` set
+				visit_note_due_at = start_of_care + interval %(sla)s hour,
+				visit_note_status = case
+					when visit_note_sent_at is not null and visit_note_sent_at <= start_of_care + interval %(sla)s hour
+						then 'Sent on Time'
+					when visit_note_sent_at is not null then 'Sent Late'
+					when start_of_care + interval %(sla)s hour < %(now)s then 'Overdue'
+					else 'Due' end,
+				note_overdue_notified = 1
+			where name like %(demo)s and status in ('Admitted', 'Discharged') and start_of_care is not null""",
+			{"sla": note_sla_hours(), "now": self.now, "demo": "REF-D%"},
 		)
 		dormant_after = frappe.db.get_single_value("Referral CRM Settings", "dormant_after_weeks") or 8
 		frappe.db.sql(

@@ -31,9 +31,12 @@ class TestDemo(FrappeTestCase):
 		admitted = frappe.get_all(
 			"Referral",
 			filters={"name": ("like", "REF-D%"), "status": ("in", ["Admitted", "Discharged"])},
-			fields=["received_at", "start_of_care", "attributed_liaison"],
+			fields=["received_at", "start_of_care", "attributed_liaison", "visit_note_status"],
 		)
 		self.assertTrue(admitted)
+		self.assertTrue(
+			all(r.visit_note_status in ("Due", "Overdue", "Sent on Time", "Sent Late") for r in admitted)
+		)
 		self.assertTrue(all(r.start_of_care > r.received_at and r.attributed_liaison for r in admitted))
 		self.assertTrue(frappe.db.exists("User", "liaison.bronx@demo.referral-crm.example"))
 		with self.assertRaises(frappe.ValidationError):
