@@ -57,6 +57,11 @@ permission_query_conditions["Commission Statement"] = (
 )
 has_permission["Commission Statement"] = "referral_crm.permissions.commission.has_permission"
 
+# Other apps' DocTypes
+# --------------------
+
+doc_events = {"Version": {"before_insert": "referral_crm.permissions.phi.scrub_version"}}
+
 # Scheduled jobs
 # --------------
 

@@ -143,6 +143,14 @@ class Referral(Document):
 		elif newly_declined:
 			notify_referring_office(self, NOT_ADMITTED)
 
+	def before_print(self, settings=None):
+		"""Frappe lets anyone who can read a document print it; referrals carry PHI, so only the print right will do."""
+		if not frappe.has_permission("Referral", "print", self):
+			frappe.throw(
+				_("Only a Referral Marketing Manager may print or download referrals."),
+				frappe.PermissionError,
+			)
+
 	@frappe.whitelist()
 	def email_visit_note(self, file_url: str):
 		"""Email the attached visit note to the referring office and stop the clock."""

@@ -1,0 +1,25 @@
+"""Patient data (fields at permission level 1) never lands in places that ignore permission levels."""
+
+import json
+
+import frappe
+
+MASK = "•••"
+
+
+def scrub_version(doc, method=None) -> None:
+	"""Before a change log (Version) is written: keep which PHI field changed and who changed it, not the values.
+
+	Frappe shows a document's versions to everyone who can read level 0 of it, so a diagnosis would
+	otherwise be readable in the timeline by a role that may not see it on the form.
+	"""
+	meta = frappe.get_meta(doc.ref_doctype)
+	protected = {df.fieldname for df in meta.fields if (df.permlevel or 0) > 0}
+	if not protected or not doc.data:
+		return
+	data = json.loads(doc.data)
+	data["changed"] = [
+		[field, MASK, MASK] if field in protected else [field, old, new]
+		for field, old, new in data.get("changed", [])
+	]
+	doc.data = json.dumps(data, separators=(",", ":"))
