@@ -146,15 +146,17 @@ class Demo:
 		return f"+1{self.rng.choice(AREA_CODES)}{self.rng.randint(2, 9)}{self.rng.randint(0, 99):02d}{self.rng.randint(0, 9999):04d}"
 
 	def npi(self, first: str, used: set) -> str:
+		"""A valid NPI no record on the site has (`used` starts as every NPI already stored)."""
 		while True:
 			npi = make_npi(first + "".join(str(self.rng.randint(0, 9)) for _ in range(8)))
-			if (
-				npi not in used
-				and not frappe.db.exists("Practice", {"npi": npi})
-				and not frappe.db.exists("Provider", {"npi": npi})
-			):
+			if npi not in used:
 				used.add(npi)
 				return npi
+
+	def used_npis(self) -> set:
+		return set(frappe.get_all("Practice", filters={"npi": ("is", "set")}, pluck="npi")) | set(
+			frappe.get_all("Provider", filters={"npi": ("is", "set")}, pluck="npi")
+		)
 
 	def std(self, name: str) -> list:
 		return [name, self.stamp, self.stamp, "Administrator", "Administrator", 0]
@@ -238,7 +240,7 @@ class Demo:
 
 	def practices(self, zips_by_borough) -> list[dict]:
 		count = self.sizes[0]
-		used: set = set()
+		used = self.used_npis()
 		boroughs = list(BOROUGHS)
 		weights = (0.22, 0.26, 0.22, 0.22, 0.08)
 		rows, out, specialties, insurances = [], [], [], []
@@ -328,7 +330,7 @@ class Demo:
 		return out
 
 	def providers(self, practices) -> dict[str, list[str]]:
-		used: set = set()
+		used = self.used_npis()
 		rows, links, by_practice = [], [], {}
 		n = 0
 		for practice in practices:
