@@ -420,10 +420,9 @@ class Demo:
 			"Left Voicemail",
 		)
 		rows = []
+		touched = practices[: max(1, len(practices) * 3 // 5)]  # the rest are untouched targets
 		for i in range(1, self.sizes[3] + 1):
-			practice = self.rng.choice(
-				practices[: max(1, len(practices) * 3 // 5)]
-			)  # the rest are untouched targets
+			practice = self.rng.choice(touched)
 			when = self.now - timedelta(days=self.rng.uniform(0, 365))
 			when = when.replace(
 				hour=self.rng.randint(9, 16), minute=self.rng.choice((0, 15, 30, 45)), second=0
