@@ -711,23 +711,28 @@ def build(
 	if frappe.db.exists("Practice", "PRAC-D00001"):
 		frappe.throw(frappe._("Demo data is already on this site."))
 	demo = Demo(practices, providers_per_practice, referrals, visits, seed)
-	users = demo.users()
-	zips = demo.territories(users)
-	practices_made = demo.practices(zips)
-	providers = demo.providers(practices_made)
-	demo.contacts(practices_made)
-	demo.visits(practices_made, users)
-	demo.referrals(practices_made, providers)
-	demo.derive()
+
+	def step(result=None):
+		# A large agency is more writes than Frappe allows in one transaction: commit each phase.
+		if commit:
+			frappe.db.commit()
+		return result
+
+	users = step(demo.users())
+	zips = step(demo.territories(users))
+	practices_made = step(demo.practices(zips))
+	providers = step(demo.providers(practices_made))
+	step(demo.contacts(practices_made))
+	step(demo.visits(practices_made, users))
+	step(demo.referrals(practices_made, providers))
+	step(demo.derive())
 	summary = {
 		"practices": frappe.db.count("Practice", {"name": ("like", "PRAC-D%")}),
 		"providers": frappe.db.count("Provider", {"name": ("like", "PROV-D%")}),
 		"visits": frappe.db.count("Visit", {"name": ("like", "VIS-D%")}),
 		"referrals": frappe.db.count("Referral", {"name": ("like", "REF-D%")}),
 	}
-	summary.update(demo.intelligence())
-	if commit:
-		frappe.db.commit()
+	summary.update(step(demo.intelligence()))
 	summary["password"] = PASSWORD
 	summary["users"] = ", ".join(sorted(u for group in users.values() for u in group))
 	return summary
