@@ -127,6 +127,26 @@ def escalate_overdue_partner_issues() -> list[str]:
 	return issues
 
 
+def email_office(referral, email: str, subject: str, content: str, what: str, attachments=None) -> str | None:
+	"""Email the referring office as a Communication on the referral; on failure log it and return None."""
+	try:
+		from frappe.core.doctype.communication.email import make
+
+		return make(
+			doctype="Referral",
+			name=referral.name,
+			subject=subject,
+			content=content,
+			recipients=email,
+			communication_medium="Email",
+			send_email=True,
+			attachments=attachments or [],
+		)["name"]
+	except Exception:
+		frappe.log_error(title=f"{what} not sent", reference_doctype="Referral", reference_name=referral.name)
+		return None
+
+
 def notify_referring_office(referral, event: str) -> str | None:
 	"""Tell the referring office about a no-show or a decision not to admit, and keep a record of it.
 
@@ -162,32 +182,18 @@ def notify_referring_office(referral, event: str) -> str | None:
 			_("{0} has no email address: call or fax them: {1}").format(practice.practice_name, subject),
 		)
 		return None
-	try:
-		from frappe.core.doctype.communication.email import make
-
-		return make(
-			doctype="Referral",
-			name=referral.name,
-			subject=subject,
-			content=content,
-			recipients=practice.email,
-			communication_medium="Email",
-			send_email=True,
-		)["name"]
-	except Exception:
-		frappe.log_error(
-			title=f"Notice for referral {referral.name} not sent",
-			reference_doctype="Referral",
-			reference_name=referral.name,
-		)
-		todo(
-			owner,
-			referral,
-			_("The notice to {0} could not be emailed: call or fax them: {1}").format(
-				practice.practice_name, subject
-			),
-		)
-		return None
+	if communication := email_office(
+		referral, practice.email, subject, content, f"Notice for referral {referral.name}"
+	):
+		return communication
+	todo(
+		owner,
+		referral,
+		_("The notice to {0} could not be emailed: call or fax them: {1}").format(
+			practice.practice_name, subject
+		),
+	)
+	return None
 
 
 def send_visit_note(referral, file_url: str) -> str | None:
@@ -220,25 +226,15 @@ def send_visit_note(referral, file_url: str) -> str | None:
 			"patient": f"{referral.patient_first_name} {(referral.patient_last_name or ' ')[0]}.",
 		},
 	)
-	try:
-		from frappe.core.doctype.communication.email import make
-
-		communication = make(
-			doctype="Referral",
-			name=referral.name,
-			subject=subject,
-			content=content,
-			recipients=practice.email,
-			communication_medium="Email",
-			send_email=True,
-			attachments=[{"file_url": file_url}],
-		)["name"]
-	except Exception:
-		frappe.log_error(
-			title=f"Visit note for referral {referral.name} not sent",
-			reference_doctype="Referral",
-			reference_name=referral.name,
-		)
+	communication = email_office(
+		referral,
+		practice.email,
+		subject,
+		content,
+		f"Visit note for referral {referral.name}",
+		[{"file_url": file_url}],
+	)
+	if not communication:
 		todo(
 			referral.attributed_coordinator or practice.referral_coordinator,
 			referral,
