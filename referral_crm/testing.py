@@ -166,3 +166,62 @@ def seed_weekly_referrals(practice: str, counts: list[int], last_week) -> int:
 			)
 	frappe.db.bulk_insert("Referral", REFERRAL_SEED_FIELDS, rows)
 	return len(rows)
+
+
+class RecordedServer:
+	"""A local HTTP server for tests of outside services: answers from `respond`, records every request."""
+
+	def __init__(self, respond):
+		import http.server
+		import threading
+
+		self.requests: list[dict] = []
+		server = self
+
+		class Handler(http.server.BaseHTTPRequestHandler):
+			def handle_one(self, method):
+				from urllib.parse import parse_qs, urlsplit
+
+				length = int(self.headers.get("Content-Length") or 0)
+				url = urlsplit(self.path)
+				request = {
+					"method": method,
+					"path": url.path,
+					"query": {k: v[0] for k, v in parse_qs(url.query).items()},
+					"headers": dict(self.headers),
+					"body": self.rfile.read(length) if length else b"",
+				}
+				server.requests.append(request)
+				status, content_type, body = respond(request)
+				self.send_response(status)
+				self.send_header("Content-Type", content_type)
+				self.send_header("Content-Length", str(len(body)))
+				self.end_headers()
+				self.wfile.write(body)
+
+			def do_GET(self):
+				self.handle_one("GET")
+
+			def do_POST(self):
+				self.handle_one("POST")
+
+			def log_message(self, *args):
+				pass
+
+		self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+		self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+		self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+	def __enter__(self):
+		self.thread.start()
+		return self
+
+	def __exit__(self, *exc):
+		self.httpd.shutdown()
+		self.httpd.server_close()
+
+
+def json_answer(payload, status: int = 200) -> tuple[int, str, bytes]:
+	import json
+
+	return status, "application/json", json.dumps(payload).encode()

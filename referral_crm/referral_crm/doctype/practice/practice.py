@@ -9,6 +9,7 @@ from frappe.utils.nestedset import NestedSet
 
 from referral_crm.accounts import derive_owners, hand_off, log_stage_change, territory_members
 from referral_crm.core.stages import DO_NOT_CONTACT
+from referral_crm.geocoding import queue_address_geocoding, set_coordinates
 from referral_crm.identifiers import formatted_numbers, set_npi, set_phone_numbers, set_zip_code
 from referral_crm.territories import spread_practice_territory, territory_for_zip
 
@@ -27,13 +28,17 @@ class Practice(NestedSet):
 		from referral_crm.referral_crm.doctype.practice_insurance.practice_insurance import PracticeInsurance
 		from referral_crm.referral_crm.doctype.practice_specialty.practice_specialty import PracticeSpecialty
 
+		account_owner: DF.Link | None
 		account_stage: DF.Literal["Target", "Contacted", "Engaged", "Referring", "Dormant", "Do Not Contact"]
 		address_line1: DF.Data | None
 		address_line2: DF.Data | None
 		admitted_referrals: DF.Int
+		appointment_setter: DF.Link | None
 		city: DF.Data | None
+		do_not_contact_reason: DF.SmallText | None
 		email: DF.Data | None
 		fax: DF.Data | None
+		geocode_source: DF.Literal["", "ZIP Centroid", "Address", "By Hand"]
 		insurances_accepted: DF.TableMultiSelect[PracticeInsurance]
 		is_group: DF.Check
 		last_contact_date: DF.Date | None
@@ -47,6 +52,8 @@ class Practice(NestedSet):
 		next_step: DF.Data | None
 		notes: DF.SmallText | None
 		npi: DF.Data | None
+		npi_deactivated_on: DF.Date | None
+		nppes_updated_on: DF.Date | None
 		old_parent: DF.Link | None
 		parent_practice: DF.Link | None
 		phone: DF.Data | None
@@ -66,8 +73,11 @@ class Practice(NestedSet):
 		referral_territory: DF.Link | None
 		rgt: DF.Int
 		specialties: DF.TableMultiSelect[PracticeSpecialty]
+		stage_changed_on: DF.Date | None
 		state: DF.Data | None
+		taxonomy_code: DF.Data | None
 		total_referrals: DF.Int
+		unknown_taxonomy: DF.Check
 		website: DF.Data | None
 		zip_code: DF.Data | None
 	# end: auto-generated types
@@ -82,6 +92,7 @@ class Practice(NestedSet):
 		set_npi(self)
 		set_phone_numbers(self, NUMBER_FIELDS)
 		set_zip_code(self)
+		set_coordinates(self)
 		self.set_territory_from_zip()
 		self.update(derive_owners(self.as_dict(), territory_members(self.referral_territory)))
 		self.check_stage_change()
@@ -90,6 +101,7 @@ class Practice(NestedSet):
 
 	def on_update(self):
 		super().on_update()
+		queue_address_geocoding(self)
 		previous = self.get_doc_before_save()
 		if previous and previous.referral_territory != self.referral_territory:
 			spread_practice_territory([self.name], self.referral_territory)

@@ -34,16 +34,21 @@ class Provider(Document):
 		last_name: DF.Data
 		last_referral_date: DF.Date | None
 		middle_name: DF.Data | None
+		needs_review: DF.Check
 		notes: DF.SmallText | None
 		npi: DF.Data | None
+		npi_deactivated_on: DF.Date | None
+		nppes_updated_on: DF.Date | None
 		phone: DF.Data | None
 		practices: DF.Table[ProviderPractice]
 		primary_practice: DF.Link | None
 		provider_name: DF.Data | None
 		referral_territory: DF.Link | None
 		specialty: DF.Link | None
+		specialty_overridden: DF.Check
 		taxonomy_code: DF.Data | None
 		total_referrals: DF.Int
+		unknown_taxonomy: DF.Check
 
 	# end: auto-generated types
 	def onload(self):

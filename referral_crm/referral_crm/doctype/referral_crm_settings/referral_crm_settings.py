@@ -17,7 +17,24 @@ class ReferralCRMSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		alert_baseline_weeks: DF.Int
+		alert_min_baseline_mean: DF.Float
+		alert_significance: DF.Float
+		alert_source_types: DF.Literal["Practice", "Provider", "Practice and Provider"]
 		default_phone_region: DF.Data
+		dormant_after_weeks: DF.Int
+		farmer_after_referrals: DF.Int
+		geocoder: DF.Literal["ZIP Centroid", "Nominatim"]
+		geocoder_api_key: DF.Password | None
+		geocoder_contact_email: DF.Data | None
+		geocoder_url: DF.Data | None
+		quiet_min_active_weeks: DF.Int
+		quiet_weeks: DF.Int
+		send_weekly_digest: DF.Check
+		visit_note_sla_hours: DF.Int
+		week_starts_on: DF.Literal[
+			"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
+		]
 
 	# end: auto-generated types
 	def on_update(self):
