@@ -30,4 +30,53 @@ def demo(context, practices, providers_per_practice, referrals, visits, seed):
 		click.echo(f"{key}: {value}")
 
 
+@referral_crm.command("import-nppes")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--state", "states", multiple=True, help="Two-letter state code; repeat for more")
+@click.option("--zip-prefix", "zip_prefixes", multiple=True, help="Start of a ZIP code; repeat for more")
+@click.option("--territory", help="Only the ZIP codes this Referral Territory claims")
+@click.option("--taxonomy", "taxonomy_codes", multiple=True, help="NUCC taxonomy code; repeat for more")
+@click.option(
+	"--entities",
+	type=click.Choice(["both", "individuals", "organisations"]),
+	default="both",
+	show_default=True,
+)
+@pass_context
+def import_nppes(context, path, states, zip_prefixes, territory, taxonomy_codes, entities):
+	"""Import CMS's NPPES file (CSV or zip) into Providers and Practices, for files too big to upload."""
+	import time
+
+	import frappe
+
+	from referral_crm.core.nppes import NppesFilter, read_nppes
+	from referral_crm.nppes import NppesImporter
+	from referral_crm.referral_crm.doctype.nppes_import.nppes_import import territory_zips
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		row_filter = NppesFilter(
+			states=frozenset(s.upper() for s in states),
+			zip_prefixes=tuple(zip_prefixes),
+			zip_codes=frozenset(territory_zips(territory)) if territory else None,
+			taxonomy_codes=frozenset(c.upper() for c in taxonomy_codes),
+			entity_types=frozenset({"both": (1, 2), "individuals": (1,), "organisations": (2,)}[entities]),
+		)
+		started = time.monotonic()
+
+		def progress(summary):
+			rate = summary.rows_read / max(time.monotonic() - started, 1e-6)
+			click.echo(f"\r{summary.rows_read:,} rows read ({rate:,.0f}/s)", nl=False, err=True)
+
+		summary = NppesImporter(progress=progress).run(read_nppes(path, row_filter), commit=True)
+		seconds = time.monotonic() - started
+	finally:
+		frappe.destroy()
+	click.echo("", err=True)
+	click.echo(summary.as_text())
+	click.echo(f"{summary.rows_read / max(seconds, 1e-6):,.0f} rows/s over {seconds:,.1f} s")
+
+
 commands = [referral_crm]

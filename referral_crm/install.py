@@ -5,6 +5,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.permissions import add_permission, update_permission_property
 
 from referral_crm.core.referral import STATUSES, WORKFLOW, WORKFLOW_ACTIONS
+from referral_crm.taxonomies import seed_code_set
 
 ROLES = (
 	"Physician Liaison",
@@ -96,6 +97,7 @@ def before_install():
 def after_install():
 	after_migrate()
 	seed_masters()
+	seed_code_set()
 
 
 def after_migrate():
@@ -179,6 +181,8 @@ def before_uninstall():
 	):
 		frappe.db.delete(doctype, {field: ("in", ours)})
 	frappe.db.delete("Communication Link", {"link_doctype": ("in", ours)})
+	for rule in frappe.get_all("Assignment Rule", filters={"document_type": ("in", ours)}, pluck="name"):
+		frappe.delete_doc("Assignment Rule", rule, force=True, ignore_permissions=True)
 
 	remove_workflow()
 

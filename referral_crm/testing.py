@@ -225,3 +225,88 @@ def json_answer(payload, status: int = 200) -> tuple[int, str, bytes]:
 	import json
 
 	return status, "application/json", json.dumps(payload).encode()
+
+
+class LocalSMTPServer:
+	"""An SMTP server on 127.0.0.1 that keeps what it receives, or refuses every message when told to."""
+
+	def __init__(self, refuse: bool = False):
+		import socketserver
+		import threading
+
+		self.messages: list[dict] = []
+		self.refuse = refuse
+		outer = self
+
+		class Handler(socketserver.StreamRequestHandler):
+			def reply(self, line: str):
+				self.wfile.write((line + "\r\n").encode())
+
+			def handle(self):
+				self.reply("220 localhost ESMTP test")
+				sender, recipients = None, []
+				while line := self.rfile.readline():
+					command = line.decode(errors="replace").strip()
+					verb = command.split(" ", 1)[0].upper()
+					if verb in ("EHLO", "HELO"):
+						self.reply("250 localhost")
+					elif verb == "MAIL":
+						sender, recipients = command.split(":", 1)[1].strip(" <>"), []
+						self.reply("250 OK")
+					elif verb == "RCPT":
+						recipients.append(command.split(":", 1)[1].strip(" <>"))
+						self.reply("250 OK")
+					elif verb == "DATA":
+						self.reply("354 End data with <CR><LF>.<CR><LF>")
+						data = []
+						while (chunk := self.rfile.readline()) not in (b".\r\n", b".\n", b""):
+							data.append(chunk)
+						if outer.refuse:
+							self.reply("554 Transaction failed: mailbox unavailable")
+						else:
+							outer.messages.append({"from": sender, "to": recipients, "data": b"".join(data)})
+							self.reply("250 OK queued")
+					elif verb == "QUIT":
+						self.reply("221 Bye")
+						return
+					else:
+						self.reply("250 OK")
+
+		class Server(socketserver.ThreadingTCPServer):
+			allow_reuse_address = True
+			daemon_threads = True
+
+		self.server = Server(("127.0.0.1", 0), Handler)
+		self.port = self.server.server_address[1]
+		self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+	def __enter__(self):
+		self.thread.start()
+		return self
+
+	def __exit__(self, *exc):
+		self.server.shutdown()
+		self.server.server_close()
+
+
+def make_email_account(port: int, default_outgoing: bool = False) -> str:
+	"""An outgoing Email Account on a local SMTP port, no login (for tests of sending)."""
+	name = f"Test Outgoing {port}"
+	if not frappe.db.exists("Email Account", name):
+		account = frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": name,
+				"email_id": f"outreach-{port}@agency.example",
+				"enable_outgoing": 1,
+				"smtp_server": "127.0.0.1",
+				"smtp_port": port,
+				"no_smtp_authentication": 1,
+				"use_tls": 0,
+				"use_ssl_for_outgoing": 0,
+				"default_outgoing": int(default_outgoing),
+			}
+		)
+		account.flags.ignore_validate = True
+		account.insert(ignore_permissions=True)
+	return name

@@ -4,8 +4,8 @@ No Frappe here: the caller passes the settings in and decides what a failure mea
 """
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+
+from referral_crm.integrations.http import retrying_session
 
 TIMEOUT_SECONDS = 10
 USER_AGENT = "referral_crm geocoder"
@@ -13,24 +13,6 @@ USER_AGENT = "referral_crm geocoder"
 
 class GeocoderUnavailable(Exception):
 	"""The service could not be reached or kept failing; the message says why, for a person to read."""
-
-
-def retrying_session(retries: int = 3, backoff_factor: float = 0.5) -> requests.Session:
-	"""A session that retries connection errors and 429/5xx answers with exponential backoff."""
-	retry = Retry(
-		total=retries,
-		connect=retries,
-		read=retries,
-		status=retries,
-		backoff_factor=backoff_factor,
-		status_forcelist=(429, 500, 502, 503, 504),
-		allowed_methods=("GET",),
-		raise_on_status=False,
-	)
-	session = requests.Session()
-	session.mount("http://", HTTPAdapter(max_retries=retry))
-	session.mount("https://", HTTPAdapter(max_retries=retry))
-	return session
 
 
 def geocode_address(

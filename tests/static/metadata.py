@@ -102,6 +102,10 @@ MATRIX_DOCTYPES = (
 	"Commission Statement",
 	"Account Stage Change",
 	"Partner Issue",
+	"Provider Taxonomy",
+	"NPPES Import",
+	"Outbound Document",
+	"Postcard Batch",
 )
 RIGHT_LETTERS = {
 	"read": "R",

@@ -27,6 +27,16 @@ IGNORE_PERMISSIONS_ALLOWED = {
 	},
 	"closing_loop.py": {"todo": "ToDos the system assigns (overdue notes, partner issues)"},
 	"commissions.py": {"generate_statements": "the monthly job drafts statements for everyone"},
+	"outbox.py": {
+		"record_attempt": "the delivery job records each attempt of a send the user queued",
+		"log_delivery": "the Communication and Visit a delivered send leaves, written by the delivery job",
+	},
+	"reminders.py": {
+		"sync_round_robin_rule": "the Assignment Rule a manager's territory setting keeps in step"
+	},
+	"taxonomies.py": {
+		"specialty_for_taxonomy": "a Specialty named from NUCC's words the first time a saved provider needs it"
+	},
 	"demo.py": {"users": "the demo command, run by a site administrator"},
 	"install.py": {
 		"_insert_if_missing": "install seeds",
@@ -36,6 +46,9 @@ IGNORE_PERMISSIONS_ALLOWED = {
 	},
 	"referral_crm/doctype/appointment_import/appointment_import.py": {
 		"pcp_task": "the liaison's ToDo to send a targeted PCP the visit note, from an import the user ran",
+	},
+	"referral_crm/doctype/nppes_import/nppes_import.py": {
+		"territory_zips": "the ZIP codes a manager's import filter names, not records shown to anyone"
 	},
 	"referral_crm/doctype/partner_issue/partner_issue.py": {
 		"sync_todo": "the owner's ToDo for an issue the user saved"

@@ -23,6 +23,8 @@ frappe.ui.form.on("Practice", {
 				__("View")
 			);
 		}
+		if (frm.perm[0] && frm.perm[0].write) referral_crm.add_registry_button(frm);
+		referral_crm.add_send_button(frm);
 		referral_crm.render_numbers(frm);
 	},
 });

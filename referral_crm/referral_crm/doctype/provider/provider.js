@@ -15,6 +15,7 @@ frappe.ui.form.on("Provider", {
 				__("View")
 			);
 		}
+		if (frm.perm[0] && frm.perm[0].write) referral_crm.add_registry_button(frm);
 		referral_crm.render_numbers(frm);
 	},
 });

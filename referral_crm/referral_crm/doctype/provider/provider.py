@@ -6,8 +6,10 @@ from frappe import _
 from frappe.contacts.address_and_contact import load_address_and_contact
 from frappe.model.document import Document
 
+from referral_crm.core.names import provider_display_name
 from referral_crm.identifiers import formatted_numbers, set_npi, set_phone_numbers, set_taxonomy_code
 from referral_crm.permissions.territory import check_practice_access
+from referral_crm.taxonomies import specialty_for_taxonomy
 from referral_crm.territories import territory_of_practice
 
 NUMBER_FIELDS = ("phone", "fax")
@@ -60,15 +62,16 @@ class Provider(Document):
 		set_npi(self)
 		set_phone_numbers(self, NUMBER_FIELDS)
 		set_taxonomy_code(self)
+		self.set_specialty_from_taxonomy()
 		check_practice_access(self, [row.practice for row in self.practices])
 		self.set_primary_practice()
 		self.referral_territory = territory_of_practice(self.primary_practice)
 		self.set_pcp_from_specialty()
 
 	def set_provider_name(self):
-		names = (self.first_name, self.middle_name, self.last_name)
-		full_name = " ".join(part.strip() for part in names if part and part.strip())
-		self.provider_name = f"{full_name}, {self.credential.strip()}" if self.credential else full_name
+		self.provider_name = provider_display_name(
+			self.first_name, self.middle_name, self.last_name, self.credential
+		)
 
 	def set_primary_practice(self):
 		"""Exactly one practice row is primary: the one ticked, else the first."""
@@ -89,6 +92,17 @@ class Provider(Document):
 			self.practices[0].is_primary = 1
 			primary = [self.practices[0]]
 		self.primary_practice = primary[0].practice if primary else None
+
+	def set_specialty_from_taxonomy(self):
+		"""The specialty follows the primary taxonomy code until a person picks another one."""
+		mapped = specialty_for_taxonomy(self.taxonomy_code)
+		self.unknown_taxonomy = int(
+			bool(self.taxonomy_code) and not frappe.db.exists("Provider Taxonomy", self.taxonomy_code)
+		)
+		if self.has_value_changed("specialty"):
+			self.specialty_overridden = int(bool(self.specialty) and self.specialty != mapped)
+		if mapped and not self.specialty_overridden:
+			self.specialty = mapped
 
 	def set_pcp_from_specialty(self):
 		if self.specialty and self.has_value_changed("specialty"):

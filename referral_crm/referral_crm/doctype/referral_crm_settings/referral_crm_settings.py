@@ -17,17 +17,32 @@ class ReferralCRMSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		agency_name: DF.Data | None
 		alert_baseline_weeks: DF.Int
 		alert_min_baseline_mean: DF.Float
 		alert_significance: DF.Float
 		alert_source_types: DF.Literal["Practice", "Provider", "Practice and Provider"]
+		collateral_email_account: DF.Link | None
 		default_phone_region: DF.Data
 		dormant_after_weeks: DF.Int
 		farmer_after_referrals: DF.Int
+		fax_address_pattern: DF.Data | None
+		fax_api_password: DF.Password | None
+		fax_api_url: DF.Data | None
+		fax_api_username: DF.Data | None
+		fax_daily_cap: DF.Int
+		fax_email_account: DF.Link | None
+		fax_from_number: DF.Data | None
+		fax_gateway: DF.Literal["Email to Fax", "HTTP Fax API"]
+		flyer_body: DF.TextEditor | None
+		flyer_headline: DF.Data | None
 		geocoder: DF.Literal["ZIP Centroid", "Nominatim"]
 		geocoder_api_key: DF.Password | None
 		geocoder_contact_email: DF.Data | None
 		geocoder_url: DF.Data | None
+		intake_fax: DF.Data | None
+		intake_phone: DF.Data | None
+		npi_registry_url: DF.Data
 		quiet_min_active_weeks: DF.Int
 		quiet_weeks: DF.Int
 		send_weekly_digest: DF.Check

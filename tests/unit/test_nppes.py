@@ -1,0 +1,248 @@
+"""The NPPES file and the NPI Registry API read into records: rows in the published 330-column layout."""
+
+import csv
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from referral_crm.core.npi import clean_npi, make_npi
+from referral_crm.core.nppes import (
+	NPPES_HEADER,
+	NppesFilter,
+	NppesRecord,
+	NppesRowError,
+	NppesSkip,
+	estimate_rows,
+	nppes_phone,
+	read_nppes,
+	record_from_api,
+)
+from referral_crm.core.phone import normalize_phone
+
+ORG_NPI, SUB_NPI, DOC_NPI, GONE_NPI, BACK_NPI, ABROAD_NPI = (make_npi(f"1{n:08d}") for n in range(1, 7))
+
+
+def row(**values) -> list[str]:
+	cells = dict.fromkeys(NPPES_HEADER, "")
+	cells.update(values)
+	return [cells[c] for c in NPPES_HEADER]
+
+
+LOCATION = {
+	"Provider First Line Business Practice Location Address": "600 E 161ST ST",
+	"Provider Business Practice Location Address City Name": "BRONX",
+	"Provider Business Practice Location Address State Name": "NY",
+	"Provider Business Practice Location Address Postal Code": "104511234",
+	"Provider Business Practice Location Address Telephone Number": "7185550100",
+}
+ROWS = [
+	row(
+		**{
+			"NPI": ORG_NPI,
+			"Entity Type Code": "2",
+			"Provider Organization Name (Legal Business Name)": "BRONX PRIMARY CARE PLLC",
+			"Last Update Date": "01/15/2025",
+			"Healthcare Provider Taxonomy Code_1": "261QP2300X",
+			"Healthcare Provider Primary Taxonomy Switch_1": "Y",
+			"Is Organization Subpart": "N",
+			**LOCATION,
+		}
+	),
+	row(
+		**{
+			"NPI": SUB_NPI,
+			"Entity Type Code": "2",
+			"Provider Organization Name (Legal Business Name)": "BRONX PRIMARY CARE WEST",
+			"Is Organization Subpart": "Y",
+			"Parent Organization LBN": "BRONX PRIMARY CARE PLLC",
+			"Last Update Date": "01/15/2025",
+			**LOCATION,
+			"Provider Business Practice Location Address Telephone Number": "",
+		}
+	),
+	row(
+		**{
+			"NPI": DOC_NPI,
+			"Entity Type Code": "1",
+			"Provider Last Name (Legal Name)": "RIVERA",
+			"Provider First Name": "ANA",
+			"Provider Middle Name": "M",
+			"Provider Credential Text": "MD",
+			"Provider Sex Code": "F",
+			"Provider Enumeration Date": "05/23/2005",
+			"Last Update Date": "02/01/2025",
+			"Healthcare Provider Taxonomy Code_1": "207RC0000X",
+			"Healthcare Provider Primary Taxonomy Switch_1": "N",
+			"Healthcare Provider Taxonomy Code_2": "207R00000X",
+			"Healthcare Provider Primary Taxonomy Switch_2": "Y",
+			"Healthcare Provider Taxonomy Code_3": "207rg0300x",
+			"Provider Business Practice Location Address Fax Number": "7185550101",
+			**LOCATION,
+		}
+	),
+	row(**{"NPI": GONE_NPI, "NPI Deactivation Date": "03/01/2024"}),
+	row(
+		**{
+			"NPI": BACK_NPI,
+			"Entity Type Code": "1",
+			"Provider Last Name (Legal Name)": "BACK",
+			"NPI Deactivation Date": "03/01/2020",
+			"NPI Reactivation Date": "04/01/2021",
+			**LOCATION,
+		}
+	),
+	row(
+		**{
+			"NPI": ABROAD_NPI,
+			"Entity Type Code": "1",
+			"Provider Last Name (Legal Name)": "MUELLER",
+			"Provider First Line Business Practice Location Address": "HAUPTSTRASSE 1",
+			"Provider Business Practice Location Address City Name": "BERLIN",
+			"Provider Business Practice Location Address Postal Code": "10115",
+			"Provider Business Practice Location Address Country Code (If outside U.S.)": "DE",
+			"Provider Business Practice Location Address Telephone Number": "493012345678",
+		}
+	),
+	row(**{"NPI": "1234567890", "Entity Type Code": "1", **LOCATION}),
+]
+
+
+def csv_bytes(rows=ROWS, header=NPPES_HEADER) -> bytes:
+	out = io.StringIO()
+	writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+	writer.writerow(header)
+	writer.writerows(rows)
+	return out.getvalue().encode()
+
+
+def read(rows=ROWS, **filters):
+	return list(read_nppes(io.BytesIO(csv_bytes(rows)), NppesFilter(**filters)))
+
+
+def records(items):
+	return {r.npi: r for r in items if isinstance(r, NppesRecord)}
+
+
+def test_the_published_layout_has_330_columns():
+	assert len(NPPES_HEADER) == 330 == len(set(NPPES_HEADER))
+	assert NPPES_HEADER[47] == "Healthcare Provider Taxonomy Code_1"
+	assert NPPES_HEADER[-1] == "Certification Date"
+
+
+def test_an_organisation_row():
+	org = records(read())[ORG_NPI]
+	assert (org.entity_type, org.active, org.organization_name) == (2, True, "BRONX PRIMARY CARE PLLC")
+	assert (org.zip_code, org.state, org.phone) == ("10451", "NY", "+17185550100")
+	assert org.primary_taxonomy == "261QP2300X" and not org.is_subpart
+	assert org.last_update_date == date(2025, 1, 15)
+
+
+def test_an_organisation_subpart_names_its_parent_and_may_have_no_phone():
+	sub = records(read())[SUB_NPI]
+	assert sub.is_subpart and sub.parent_organization_name == "BRONX PRIMARY CARE PLLC"
+	assert sub.phone == "" and sub.primary_taxonomy == ""
+
+
+def test_an_individual_with_several_taxonomies_takes_the_flagged_primary():
+	doc = records(read())[DOC_NPI]
+	assert (doc.first_name, doc.middle_name, doc.last_name, doc.credential) == ("ANA", "M", "RIVERA", "MD")
+	assert doc.gender == "Female"
+	assert doc.taxonomies == ("207RC0000X", "207R00000X", "207RG0300X")
+	assert doc.primary_taxonomy == "207R00000X"
+	assert doc.fax == "+17185550101"
+	assert doc.enumeration_date == date(2005, 5, 23)
+
+
+def test_a_deactivated_npi_is_never_active_and_a_reactivated_one_is():
+	found = records(read())
+	gone = found[GONE_NPI]
+	assert (gone.active, gone.entity_type, gone.deactivation_date) == (False, 0, date(2024, 3, 1))
+	assert found[BACK_NPI].active
+
+
+def test_a_foreign_address_keeps_its_country_and_gets_no_us_phone():
+	abroad = records(read())[ABROAD_NPI]
+	assert (abroad.country_code, abroad.zip_code, abroad.phone) == ("DE", "10115", "")
+
+
+def test_a_bad_npi_is_reported_with_its_line():
+	errors = [e for e in read() if isinstance(e, NppesRowError)]
+	assert [(e.line, "check digit" in e.message) for e in errors] == [(8, True)]
+
+
+def test_a_short_row_is_an_error_not_a_crash():
+	errors = [e for e in read([ROWS[0][:40]]) if isinstance(e, NppesRowError)]
+	assert errors and errors[0].line == 2
+
+
+def test_filters_by_state_zip_prefix_taxonomy_and_entity_type():
+	assert set(records(read(states=frozenset({"NY"})))) == {ORG_NPI, SUB_NPI, DOC_NPI, BACK_NPI, GONE_NPI}
+	assert set(records(read(zip_prefixes=("104",)))) == {ORG_NPI, SUB_NPI, DOC_NPI, BACK_NPI, GONE_NPI}
+	assert set(records(read(zip_codes=frozenset({"10115"})))) == {ABROAD_NPI, GONE_NPI}
+	assert set(records(read(taxonomy_codes=frozenset({"207R00000X"})))) == {DOC_NPI, GONE_NPI}
+	assert set(records(read(entity_types=frozenset({2})))) == {ORG_NPI, SUB_NPI, GONE_NPI}
+	skips = [s for s in read(states=frozenset({"CA"})) if isinstance(s, NppesSkip)]
+	assert {s.reason for s in skips} == {"outside the states"}
+
+
+def test_a_zip_from_cms_is_read_through_and_its_file_header_member_ignored(tmp_path):
+	path = tmp_path / "NPPES_Data_Dissemination.zip"
+	with zipfile.ZipFile(path, "w") as archive:
+		archive.writestr("npidata_pfile_20050523-20251109_fileheader.csv", csv_bytes([]))
+		archive.writestr("npidata_pfile_20050523-20251109.csv", csv_bytes())
+	assert set(records(read_nppes(str(path)))) == set(records(read()))
+	assert estimate_rows(str(path)) == len(ROWS)
+
+
+def test_older_files_call_the_sex_column_gender():
+	header = tuple("Provider Gender Code" if c == "Provider Sex Code" else c for c in NPPES_HEADER)
+	items = list(read_nppes(io.BytesIO(csv_bytes(ROWS[2:3], header))))
+	assert items[0].gender == "Female"
+
+
+def test_a_file_that_is_not_nppes_is_refused():
+	with pytest.raises(ValueError, match="not an NPPES file"):
+		list(read_nppes(io.BytesIO(b"Code,Grouping\n207Q00000X,x\n")))
+
+
+def test_an_api_result_reads_like_a_file_row():
+	result = {
+		"number": DOC_NPI,
+		"enumeration_type": "NPI-1",
+		"basic": {"first_name": "ANA", "last_name": "RIVERA", "credential": "MD", "sex": "F", "status": "A"},
+		"addresses": [
+			{"address_purpose": "MAILING", "address_1": "PO BOX 1", "postal_code": "10001"},
+			{
+				"address_purpose": "LOCATION",
+				"address_1": "600 E 161ST ST",
+				"city": "BRONX",
+				"state": "NY",
+				"postal_code": "104511234",
+				"country_code": "US",
+				"telephone_number": "718-555-0100",
+			},
+		],
+		"taxonomies": [{"code": "207RC0000X", "primary": False}, {"code": "207R00000X", "primary": True}],
+	}
+	record = record_from_api(result)
+	assert (record.entity_type, record.address_line1, record.zip_code) == (1, "600 E 161ST ST", "10451")
+	assert (record.primary_taxonomy, record.phone, record.active) == ("207R00000X", "+17185550100", True)
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=10))
+def test_the_cached_nppes_phone_path_agrees_with_the_phone_rules(digits):
+	try:
+		expected = normalize_phone(digits)
+	except ValueError:
+		expected = ""
+	assert nppes_phone(digits) == expected
+	assert nppes_phone(nppes_phone(digits)) == nppes_phone(digits) or not nppes_phone(digits)
+
+
+@given(st.text(alphabet="0123456789 -", min_size=0, max_size=14))
+def test_npi_cleaning_is_idempotent(text):
+	assert clean_npi(clean_npi(text)) == clean_npi(text)
