@@ -35,7 +35,7 @@ fixtures = [
 # -----------
 # Row visibility by territory, in one place.
 
-_TERRITORY_SCOPED = ("Practice", "Provider", "Visit", "Referral")
+_TERRITORY_SCOPED = ("Practice", "Provider", "Visit", "Referral", "Outbound Document")
 
 permission_query_conditions = {
 	doctype: "referral_crm.permissions.territory.get_permission_query_conditions"
@@ -60,6 +60,8 @@ has_permission["Commission Statement"] = "referral_crm.permissions.commission.ha
 # Other apps' DocTypes
 # --------------------
 
+jinja = {"methods": ["referral_crm.collateral.agency", "referral_crm.collateral.patient_status_rows"]}
+
 doc_events = {"Version": {"before_insert": "referral_crm.permissions.phi.scrub_version"}}
 
 # Scheduled jobs
@@ -68,11 +70,17 @@ doc_events = {"Version": {"before_insert": "referral_crm.permissions.phi.scrub_v
 scheduler_events = {
 	# The alert job runs on the first day of each referral week (a setting), just after midnight.
 	"hourly": ["referral_crm.closing_loop.report_overdue_visit_notes"],
-	"daily": ["referral_crm.closing_loop.escalate_overdue_partner_issues"],
+	"daily": [
+		"referral_crm.closing_loop.escalate_overdue_partner_issues",
+		"referral_crm.reminders.send_follow_up_reminders",
+	],
 	"daily_long": [
 		"referral_crm.alerts.run_weekly_job_if_due",
 		"referral_crm.accounts.mark_dormant_accounts",
 	],
 	"monthly_long": ["referral_crm.commissions.generate_statements"],
-	"cron": {"0 7 * * 1": ["referral_crm.alerts.send_monday_digest"]},
+	"cron": {
+		"0 7 * * 1": ["referral_crm.alerts.send_monday_digest"],
+		"*/5 * * * *": ["referral_crm.outbox.retry_due_sends"],
+	},
 }

@@ -72,3 +72,33 @@ def timestamps_for_transition(
 		for fieldname in STATUS_TIMESTAMP_FIELDS[step]
 		if not current.get(fieldname)
 	}
+
+
+def next_step_for_office(
+	status: str,
+	start_of_care: str | None = None,
+	visit_note_sent: bool = False,
+	non_admit_reason: str | None = None,
+) -> str:
+	"""What the referring office reads beside its patient on the weekly status sheet (English; translated by the caller)."""
+	if status in (RECEIVED, IN_REVIEW):
+		return "We are reviewing the referral and will call the office with any questions."
+	if status == ACCEPTED:
+		return "Accepted: we are scheduling the start of care with the patient."
+	if status == SCHEDULED:
+		return (
+			f"Start of care scheduled for {start_of_care}."
+			if start_of_care
+			else "Start of care is being scheduled."
+		)
+	if status == ADMITTED:
+		if visit_note_sent:
+			return "Under our care; the start-of-care visit note has been sent."
+		return "Under our care; the start-of-care visit note is on its way."
+	if status == DISCHARGED:
+		return "Discharged from our care."
+	if status == NOT_ADMITTED:
+		return f"Not admitted: {non_admit_reason}." if non_admit_reason else "Not admitted."
+	if status == CANCELLED:
+		return "The referral was cancelled."
+	return ""

@@ -64,3 +64,15 @@ def test_discharge_stamps_discharged_at_only_once():
 def test_statuses_without_a_clock_stamp_nothing():
 	assert timestamps_for_transition(RECEIVED, IN_REVIEW, {}, NOW) == {}
 	assert timestamps_for_transition(IN_REVIEW, NOT_ADMITTED, {}, NOW) == {}
+
+
+def test_the_office_reads_a_next_step_for_every_status():
+	from referral_crm.core.referral import STATUSES, next_step_for_office
+
+	assert all(next_step_for_office(status) for status in STATUSES)
+	assert next_step_for_office("Scheduled", "11/24/2026") == "Start of care scheduled for 11/24/2026."
+	assert "Insurance Not Accepted" in next_step_for_office(
+		"Not Admitted", non_admit_reason="Insurance Not Accepted"
+	)
+	assert "has been sent" in next_step_for_office("Admitted", visit_note_sent=True)
+	assert "on its way" in next_step_for_office("Admitted", visit_note_sent=False)

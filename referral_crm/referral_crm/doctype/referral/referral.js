@@ -7,6 +7,7 @@ frappe.ui.form.on("Referral", {
 	},
 	refresh(frm) {
 		show_visit_note_clock(frm);
+		if (frm.perm[0] && frm.perm[0].print) referral_crm.add_send_button(frm);
 	},
 	async referring_provider(frm) {
 		if (!frm.doc.referring_provider || frm.doc.referring_practice) return;

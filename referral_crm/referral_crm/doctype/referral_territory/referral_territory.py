@@ -10,6 +10,7 @@ from frappe.utils.nestedset import NestedSet
 from referral_crm.accounts import refresh_territory_owners
 from referral_crm.core.errors import InvalidZipCodeError
 from referral_crm.core.territory import find_zip_conflicts, normalize_zip
+from referral_crm.reminders import rule_name, sync_round_robin_rule
 from referral_crm.territories import TERRITORY, reassign_practices_in_zips
 
 # Members with this role in a territory are limited to it through a User Permission.
@@ -32,6 +33,9 @@ class ReferralTerritory(NestedSet):
 		from referral_crm.referral_crm.doctype.referral_territory_member.referral_territory_member import (
 			ReferralTerritoryMember,
 		)
+		from referral_crm.referral_crm.doctype.referral_territory_team.referral_territory_team import (
+			ReferralTerritoryTeam,
+		)
 		from referral_crm.referral_crm.doctype.referral_territory_zip.referral_territory_zip import (
 			ReferralTerritoryZIP,
 		)
@@ -42,6 +46,8 @@ class ReferralTerritory(NestedSet):
 		old_parent: DF.Link | None
 		parent_referral_territory: DF.Link | None
 		rgt: DF.Int
+		round_robin_targets: DF.Check
+		teams: DF.TableMultiSelect[ReferralTerritoryTeam]
 		territory_name: DF.Data
 		zip_codes: DF.Table[ReferralTerritoryZIP]
 	# end: auto-generated types
@@ -63,6 +69,7 @@ class ReferralTerritory(NestedSet):
 		else:
 			changed = self.zip_set() ^ (zip_set(previous) if previous else set())
 		reassign_practices_in_zips(changed)
+		sync_round_robin_rule(self)
 
 	def refresh_owners(self, previous):
 		def roster(doc):
@@ -76,6 +83,7 @@ class ReferralTerritory(NestedSet):
 
 	def on_trash(self):
 		super().on_trash()
+		frappe.db.delete("Assignment Rule", {"name": rule_name(self.name)})
 		frappe.db.delete("User Permission", {"allow": TERRITORY, "for_value": self.name})
 		frappe.cache.delete_value("user_permissions")
 

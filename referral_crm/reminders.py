@@ -1,0 +1,85 @@
+"""Follow-ups that must not slip: the morning email of what is due, and new targets shared round-robin."""
+
+import json
+
+import frappe
+from frappe import _
+from frappe.email.doctype.email_account.email_account import EmailAccount
+from frappe.utils import get_url, getdate, today
+
+from referral_crm.accounts import territory_members
+
+FOLLOW_UP_DOCTYPES = ("Visit", "Practice", "Provider", "Referral", "Outbound Document", "Partner Issue")
+LIAISON = "Physician Liaison"
+
+
+def send_follow_up_reminders() -> dict[str, int]:
+	"""Daily: each person gets one email listing their open follow-ups dated today or earlier."""
+	if not EmailAccount.find_outgoing(_raise_error=False):
+		return {}  # no way to send yet; the follow-ups still show on each person's workspace
+	todos = frappe.get_all(
+		"ToDo",
+		filters={
+			"status": "Open",
+			"date": ("<=", today()),
+			"reference_type": ("in", FOLLOW_UP_DOCTYPES),
+			"allocated_to": ("is", "set"),
+		},
+		fields=["allocated_to", "description", "date", "reference_type", "reference_name"],
+		order_by="date asc",
+	)
+	by_user: dict[str, list] = {}
+	for todo in todos:
+		todo.overdue = getdate(todo.date) < getdate(today())
+		by_user.setdefault(todo.allocated_to, []).append(todo)
+	sent = {}
+	for user, items in by_user.items():
+		if not frappe.db.get_value("User", user, "enabled"):
+			continue
+		frappe.sendmail(
+			recipients=[user],
+			subject=_("{0} follow-ups due today").format(len(items)),
+			template="follow_up_reminders",
+			args={"todos": items, "site_url": get_url(), "user": user},
+			reference_doctype="User",
+			reference_name=user,
+		)
+		sent[user] = len(items)
+	return sent
+
+
+def rule_name(territory: str) -> str:
+	return _("New targets in {0}").format(territory)
+
+
+def sync_round_robin_rule(territory) -> str | None:
+	"""Keep the territory's Assignment Rule: new Target practices go round-robin to its liaisons."""
+	name = rule_name(territory.name)
+	liaisons = territory_members(territory.name).get(LIAISON) or []
+	exists = frappe.db.exists("Assignment Rule", name)
+	if not territory.round_robin_targets or not liaisons:
+		if exists:
+			frappe.db.set_value("Assignment Rule", name, "disabled", 1)
+		return None
+	rule = frappe.get_doc("Assignment Rule", name) if exists else frappe.new_doc("Assignment Rule")
+	rule.update(
+		{
+			"__newname": name,
+			"name": name,
+			"document_type": "Practice",
+			"description": _("New target offices in {0}, shared in turn among its liaisons.").format(
+				territory.name
+			),
+			"assign_condition": f"referral_territory == {json.dumps(territory.name)} and account_stage == 'Target'",
+			"rule": "Round Robin",
+			"priority": 1,
+			"disabled": 0,
+		}
+	)
+	if not rule.assignment_days:
+		for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
+			rule.append("assignment_days", {"day": day})
+	rule.set("users", [{"user": user} for user in liaisons])
+	rule.flags.ignore_permissions = True
+	rule.save() if exists else rule.insert()
+	return rule.name
