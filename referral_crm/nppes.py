@@ -148,11 +148,18 @@ class NppesImporter:
 		}
 		self.territory_of_zip: dict[str, str | None] = {}
 		self.owners_of_territory: dict[str | None, dict] = {}
-		self.territory_of_practice: dict[str, str | None] = {}
 		self.practice_at: dict[tuple[str, str], str] = {}
-		for row in frappe.get_all("Practice", fields=["name", "zip_code", "address_line1", "npi"]):
+		self.offices: set[str] = set()  # practices the import made for individuals: no NPI of their own
+		self.territory_of_practice: dict[str, str | None] = {}
+		for row in frappe.get_all(
+			"Practice",
+			fields=["name", "zip_code", "address_line1", "npi", "nppes_updated_on", "referral_territory"],
+		):
+			self.territory_of_practice[row.name] = row.referral_territory
 			if key := address_key(row.zip_code, row.address_line1):
 				self.practice_at.setdefault(key, row.name)
+			if not row.npi and row.nppes_updated_on:
+				self.offices.add(row.name)
 		practice = frappe.qb.DocType("Practice")
 		self.next_rgt = (frappe.qb.from_(practice).select(Max(practice.rgt)).run()[0][0] or 0) + 1
 		self.subparts: list[tuple[str, str, str]] = []
@@ -317,8 +324,9 @@ class NppesImporter:
 	def adopt_office(self, record: NppesRecord):
 		"""An office made for individuals at this address becomes the organisation that works there."""
 		name = self.practice_at.get(address_key(record.zip_code, record.address_line1))
-		if not name:
+		if name not in self.offices:
 			return None
+		self.offices.discard(name)
 		row = frappe.db.get_value(
 			"Practice",
 			{"name": name, "npi": ("is", "not set"), "nppes_updated_on": ("is", "set")},
@@ -402,20 +410,24 @@ class NppesImporter:
 		if not self.subparts:
 			return
 		moved = False
+		candidates: dict[str, list] = {}
+		for row in frappe.get_all(
+			"Practice",
+			filters={"practice_name": ("in", list({proper_case(p) for _n, p, _s in self.subparts}))},
+			fields=["name", "practice_name", "state", "is_group", "creation"],
+			order_by="creation asc",
+		):
+			candidates.setdefault(row.practice_name, []).append(row)
 		for name, parent_name, state in self.subparts:
-			candidates = frappe.get_all(
-				"Practice",
-				filters={"practice_name": proper_case(parent_name), "name": ("!=", name)},
-				fields=["name", "state", "is_group"],
-				order_by="creation asc",
-			)
-			if not candidates:
+			found = [c for c in candidates.get(proper_case(parent_name), []) if c.name != name]
+			if not found:
 				continue
-			parent = next((c for c in candidates if c.state == state), candidates[0])
+			parent = next((c for c in found if c.state == state), found[0])
 			if frappe.db.get_value("Practice", name, "parent_practice") == parent.name:
 				continue
 			if not parent.is_group:
 				frappe.db.set_value("Practice", parent.name, "is_group", 1, update_modified=False)
+				parent.is_group = 1
 			frappe.db.set_value("Practice", name, "parent_practice", parent.name, update_modified=False)
 			moved = True
 		if moved:
@@ -509,6 +521,7 @@ class NppesImporter:
 		)
 		for key, name in zip(missing, made, strict=True):
 			self.practice_at[key] = name
+			self.offices.add(name)
 		for record in records:
 			key = address_key(record.zip_code, record.address_line1)
 			if key and record.npi not in offices:

@@ -3,6 +3,8 @@
 import csv
 import io
 import os
+import random
+import string
 import tempfile
 
 import frappe
@@ -81,7 +83,7 @@ class TestNppesImport(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
 		self.org, self.sub, self.doc1, self.doc2, self.odd = (unique_npi("1") for _ in range(5))
-		self.tag = frappe.generate_hash(length=5).upper()
+		self.tag = "".join(random.choices(string.ascii_uppercase, k=6))  # letters: a name reads "Qwerty"
 		self.street = f"{self.tag} GRAND CONCOURSE"
 		self.rows = [
 			organisation(self.org, f"BRONX PRIMARY CARE {self.tag} PLLC", self.street),
@@ -145,7 +147,7 @@ class TestNppesImport(FrappeTestCase):
 		self.assertEqual([line for line, _m in summary.errors], [8])
 
 		org = frappe.get_doc("Practice", {"npi": self.org})
-		self.assertEqual(org.practice_name, f"Bronx Primary Care {self.tag} PLLC")
+		self.assertEqual(org.practice_name, f"Bronx Primary Care {self.tag.capitalize()} PLLC")
 		self.assertEqual((org.zip_code, org.phone, org.state), ("10451", "+17185550100", "NY"))
 		self.assertEqual(org.practice_type, "Primary Care")
 		self.assertTrue(org.latitude and org.is_group)
