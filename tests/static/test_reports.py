@@ -5,12 +5,13 @@ from .metadata import FRAPPE_ROLES, MODULE, app_roles, defined_functions, doctyp
 REPORTS = module_records("report")
 
 
-def test_the_four_reports_exist():
+def test_the_reports_exist():
 	assert {r["name"] for r in REPORTS} == {
 		"Referral Trend by Source",
 		"Source Scorecard",
 		"Liaison Activity",
 		"Referral Funnel",
+		"Duplicate Records",
 	}
 
 
