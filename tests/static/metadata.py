@@ -106,6 +106,7 @@ MATRIX_DOCTYPES = (
 	"NPPES Import",
 	"Outbound Document",
 	"Postcard Batch",
+	"Outreach Sheet Import",
 )
 RIGHT_LETTERS = {
 	"read": "R",

@@ -1,9 +1,6 @@
 # Copyright (c) 2026, referral_crm contributors
 # For license information, please see license.txt
 
-import csv
-import io
-
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -12,6 +9,7 @@ from frappe.utils import add_days, get_datetime
 from referral_crm.core.appointments import FIELDS, read_appointments
 from referral_crm.core.stages import CONTACTED, ENGAGED, TARGET
 from referral_crm.providers import find_provider, split_name
+from referral_crm.spreadsheets import read_rows
 
 LINK_WITHIN_DAYS = 60
 
@@ -33,7 +31,7 @@ class AppointmentImport(Document):
 	def run_import(self):
 		"""Match each appointment to its referrer; create or link referrals; task liaisons for targeted PCPs."""
 		self.check_permission("write")
-		rows = self.read_file()
+		rows = read_rows(self.appointment_file)
 		mapping = {field: self.get(f"{field}_column") for field in FIELDS}
 		appointments, errors = read_appointments(rows, mapping)
 		if errors:
@@ -59,18 +57,6 @@ class AppointmentImport(Document):
 		)
 		self.save()
 		return {"status": self.status, **counts}
-
-	def read_file(self) -> list[dict]:
-		file = frappe.get_doc("File", {"file_url": self.appointment_file})
-		content = file.get_content()
-		if (file.file_name or "").lower().endswith(".xlsx"):
-			from frappe.utils.xlsxutils import read_xlsx_file_from_attached_file
-
-			table = read_xlsx_file_from_attached_file(fcontent=content)
-			header, *body = table or [[]]
-			return [dict(zip(header, row, strict=False)) for row in body]
-		text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
-		return list(csv.DictReader(io.StringIO(text)))
 
 	def import_one(self, appointment) -> tuple[str, str]:
 		referrer, _how = find_provider(
