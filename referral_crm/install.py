@@ -97,7 +97,6 @@ def before_install():
 def after_install():
 	after_migrate()
 	seed_masters()
-	seed_code_set()
 
 
 def after_migrate():
@@ -105,6 +104,7 @@ def after_migrate():
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
 	grant_linked_doctype_rights()
 	set_settings_defaults()
+	seed_code_set()  # the shipped codes, kept current on every upgrade; codes people loaded stay
 
 
 def set_settings_defaults():

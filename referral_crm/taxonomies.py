@@ -1,12 +1,19 @@
 """NUCC taxonomy codes in the site: shipped with the app, refreshed from a NUCC code-set file, mapped to Specialties."""
 
+import io
 from pathlib import Path
 
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from referral_crm.core.taxonomy import TaxonomyCode, is_primary_care, read_nucc_csv, specialty_name
+from referral_crm.core.taxonomy import (
+	TaxonomyCode,
+	is_primary_care,
+	qualified_specialty_name,
+	read_nucc_csv,
+	specialty_name,
+)
 
 SHIPPED_CODE_SET = Path(__file__).parent / "data" / "nucc_taxonomy.csv"
 FIELDS = ("display_name", "grouping", "classification", "specialization", "section")
@@ -110,6 +117,8 @@ def specialty_for_taxonomy(code: str | None) -> str | None:
 		section=row.section or "",
 	)
 	name = specialty_name(taxonomy)
+	if frappe.db.get_value("Specialty", name, "taxonomy_code") not in (None, "", code):
+		name = qualified_specialty_name(taxonomy)  # the plain name is another code's specialty
 	if not frappe.db.exists("Specialty", name):
 		frappe.get_doc(
 			{
@@ -130,7 +139,6 @@ def import_code_set(file_url: str) -> dict:
 	frappe.has_permission("Provider Taxonomy", "write", throw=True)
 	file = frappe.get_doc("File", {"file_url": file_url})
 	file.check_permission("read")
-	import io
 
 	return load_code_set(
 		io.BytesIO(

@@ -99,14 +99,26 @@ def read_nucc_csv(stream: BinaryIO | TextIO) -> Iterator[TaxonomyCode | Taxonomy
 		)
 
 
+PHYSICIANS = "Allopathic & Osteopathic Physicians"
+
+
 def specialty_name(code: TaxonomyCode) -> str:
-	"""How a liaison says it: the specialization where there is one ("Cardiovascular Disease"),
-	qualified by its classification when the same word names several ("Pain Medicine (Anesthesiology)")."""
+	"""How a liaison says it. A physician: the specialization ("Cardiovascular Disease"), qualified by the
+	classification when NUCC uses the word under several ("Pain Medicine (Anesthesiology)"), else the
+	classification. Everyone and everything else: NUCC's display name ("Family Nurse Practitioner")."""
+	if code.grouping != PHYSICIANS:
+		return code.display_name or qualified_specialty_name(code)
 	if not code.specialization:
 		return code.classification or code.display_name or code.code
 	if code.specialization in _AMBIGUOUS_SPECIALIZATIONS:
-		return f"{code.specialization} ({code.classification})"
+		return qualified_specialty_name(code)
 	return code.specialization
+
+
+def qualified_specialty_name(code: TaxonomyCode) -> str:
+	if not code.specialization:
+		return code.classification or code.code
+	return f"{code.specialization} ({code.classification})"
 
 
 # Specializations NUCC lists under more than one classification.
@@ -133,6 +145,17 @@ _AMBIGUOUS_SPECIALIZATIONS = frozenset(
 		"Psychiatric/Mental Health",
 		"Surgical",
 		"Medical",
+		"Allergy & Immunology",
+		"Clinical & Laboratory Immunology",
+		"Clinical Informatics",
+		"Dermatopathology",
+		"Diagnostic Neuroimaging",
+		"Hematology",
+		"Molecular Genetic Pathology",
+		"Neuromuscular Medicine",
+		"Pediatric Emergency Medicine",
+		"Surgery of the Hand",
+		"Urogynecology and Reconstructive Pelvic Surgery",
 	}
 )
 

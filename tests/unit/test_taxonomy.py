@@ -1,3 +1,5 @@
+import io
+
 import pytest
 
 from referral_crm.core.taxonomy import normalize_taxonomy_code
@@ -14,3 +16,91 @@ def test_codes_are_trimmed_and_upper_cased(raw, code):
 def test_malformed_codes_are_refused(raw):
 	with pytest.raises(ValueError):
 		normalize_taxonomy_code(raw)
+
+
+from pathlib import Path  # noqa: E402
+
+from referral_crm.core.taxonomy import (  # noqa: E402
+	TaxonomyCode,
+	TaxonomyRowError,
+	is_primary_care,
+	read_nucc_csv,
+	specialty_name,
+)
+
+SHIPPED = Path(__file__).parents[2] / "referral_crm" / "data" / "nucc_taxonomy.csv"
+NUCC_HEADER = "Code,Grouping,Classification,Specialization,Definition,Notes,Display Name,Section\r\n"
+
+
+def test_a_nucc_file_reads_in_its_own_layout_with_multiline_definitions_and_windows_encoding():
+	body = (
+		NUCC_HEADER
+		+ '207RC0000X,Allopathic & Osteopathic Physicians,Internal Medicine,Cardiovascular Disease,"An internist\r\nwho specializes in the heart, caf\xe9",,Cardiovascular Disease Physician,Individual\r\n'
+		+ "BAD,x,y,,,,,\r\n"
+	)
+	items = list(read_nucc_csv(io.BytesIO(body.encode("cp1252"))))
+	assert items[0] == TaxonomyCode(
+		"207RC0000X",
+		"Allopathic & Osteopathic Physicians",
+		"Internal Medicine",
+		"Cardiovascular Disease",
+		"Cardiovascular Disease Physician",
+		"Individual",
+	)
+	assert isinstance(items[1], TaxonomyRowError) and items[1].line == 4  # the definition took two lines
+
+
+def test_columns_are_found_by_name_whatever_their_order():
+	body = "\ufeffSection,Display Name,Code,Classification\nIndividual,Family Medicine Physician,207Q00000X,Family Medicine\n"
+	(item,) = read_nucc_csv(io.StringIO(body))
+	assert (item.code, item.classification, item.display_name) == (
+		"207Q00000X",
+		"Family Medicine",
+		"Family Medicine Physician",
+	)
+
+
+def test_a_file_without_codes_is_refused():
+	(item,) = read_nucc_csv(io.StringIO("Name,Value\nx,y\n"))
+	assert isinstance(item, TaxonomyRowError) and item.line == 1
+
+
+def test_specialty_names_read_as_a_liaison_says_them():
+	def code(c, grouping, classification, specialization="", display=""):
+		return TaxonomyCode(c, grouping, classification, specialization, display, "Individual")
+
+	physicians = "Allopathic & Osteopathic Physicians"
+	assert (
+		specialty_name(code("207RC0000X", physicians, "Internal Medicine", "Cardiovascular Disease"))
+		== "Cardiovascular Disease"
+	)
+	assert (
+		specialty_name(code("207LP2900X", physicians, "Anesthesiology", "Pain Medicine"))
+		== "Pain Medicine (Anesthesiology)"
+	)
+	assert specialty_name(code("207Q00000X", physicians, "Family Medicine")) == "Family Medicine"
+	nurses = "Physician Assistants & Advanced Practice Nursing Providers"
+	assert (
+		specialty_name(
+			code("363LF0000X", nurses, "Nurse Practitioner", "Family", "Family Nurse Practitioner")
+		)
+		== "Family Nurse Practitioner"
+	)
+
+
+def test_primary_care_codes():
+	assert is_primary_care("207Q00000X") and is_primary_care("207QG0300X") and is_primary_care("363LF0000X")
+	assert not is_primary_care("207RC0000X") and not is_primary_care("")
+
+
+def test_the_shipped_code_set_covers_what_referral_marketing_meets():
+	items = list(read_nucc_csv(SHIPPED.open("rb")))
+	assert all(isinstance(i, TaxonomyCode) for i in items)
+	codes = {i.code: i for i in items}
+	physicians = [i for i in items if i.grouping == "Allopathic & Osteopathic Physicians"]
+	assert len(physicians) >= 200
+	for needed in ("207Q00000X", "207R00000X", "208000000X", "363L00000X", "363A00000X", "282N00000X"):
+		assert needed in codes
+	for needed in ("314000000X", "251G00000X", "251E00000X", "261QP2300X", "193200000X"):
+		assert needed in codes
+	assert len({specialty_name(i) for i in items}) == len(items), "one specialty name per code"
