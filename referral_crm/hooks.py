@@ -75,6 +75,7 @@ scheduler_events = {
 		"referral_crm.reminders.send_follow_up_reminders",
 	],
 	"daily_long": [
+		"referral_crm.worklists.build_daily_work_lists",
 		"referral_crm.alerts.run_weekly_job_if_due",
 		"referral_crm.accounts.mark_dormant_accounts",
 	],

@@ -1,9 +1,12 @@
 """Seeding on install and migrate, and a clean uninstall. Every step is safe to run twice."""
 
+from dataclasses import asdict
+
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.permissions import add_permission, update_permission_property
 
+from referral_crm.core.cadence import DEFAULT_CADENCES
 from referral_crm.core.referral import STATUSES, WORKFLOW, WORKFLOW_ACTIONS
 from referral_crm.taxonomies import seed_code_set
 
@@ -104,6 +107,7 @@ def after_migrate():
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
 	grant_linked_doctype_rights()
 	set_settings_defaults()
+	seed_cadences()
 	seed_code_set()  # the shipped codes, kept current on every upgrade; codes people loaded stay
 
 
@@ -114,6 +118,18 @@ def set_settings_defaults():
 	for df in frappe.get_meta(doctype).fields:
 		if df.default is not None and df.fieldname not in stored:
 			frappe.db.set_single_value(doctype, df.fieldname, df.default)
+
+
+def seed_cadences():
+	"""The default touches a month per account stage, once; an agency's own table is kept."""
+	settings = frappe.get_single("Referral CRM Settings")
+	if settings.outreach_cadences:
+		return
+	for stage, cadence in DEFAULT_CADENCES.items():
+		settings.append("outreach_cadences", {"account_stage": stage, **asdict(cadence)})
+	settings.flags.ignore_permissions = True
+	settings.flags.ignore_validate = True
+	settings.save()
 
 
 def create_roles():

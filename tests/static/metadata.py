@@ -107,6 +107,7 @@ MATRIX_DOCTYPES = (
 	"Outbound Document",
 	"Postcard Batch",
 	"Outreach Sheet Import",
+	"Outreach Work List",
 )
 RIGHT_LETTERS = {
 	"read": "R",

@@ -34,6 +34,7 @@ IGNORE_PERMISSIONS_ALLOWED = {
 	"reminders.py": {
 		"sync_round_robin_rule": "the Assignment Rule a manager's territory setting keeps in step"
 	},
+	"worklists.py": {"build_for_user": "the morning job writes each person's own work list"},
 	"taxonomies.py": {
 		"specialty_for_taxonomy": "a Specialty named from NUCC's words the first time a saved provider needs it"
 	},
@@ -42,6 +43,7 @@ IGNORE_PERMISSIONS_ALLOWED = {
 		"_insert_if_missing": "install seeds",
 		"before_uninstall": "uninstall clean-up",
 		"create_roles": "install seeds",
+		"seed_cadences": "install seeds",
 		"remove_workflow": "uninstall clean-up",
 	},
 	"referral_crm/doctype/appointment_import/appointment_import.py": {

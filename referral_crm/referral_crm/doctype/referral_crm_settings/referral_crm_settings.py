@@ -16,6 +16,7 @@ class ReferralCRMSettings(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+		from referral_crm.referral_crm.doctype.outreach_cadence.outreach_cadence import OutreachCadence
 
 		agency_name: DF.Data | None
 		alert_baseline_weeks: DF.Int
@@ -23,6 +24,10 @@ class ReferralCRMSettings(Document):
 		alert_significance: DF.Float
 		alert_source_types: DF.Literal["Practice", "Provider", "Practice and Provider"]
 		collateral_email_account: DF.Link | None
+		daily_call_limit: DF.Int
+		daily_email_limit: DF.Int
+		daily_postcard_limit: DF.Int
+		daily_visit_limit: DF.Int
 		default_phone_region: DF.Data
 		dormant_after_weeks: DF.Int
 		farmer_after_referrals: DF.Int
@@ -43,8 +48,10 @@ class ReferralCRMSettings(Document):
 		intake_fax: DF.Data | None
 		intake_phone: DF.Data | None
 		npi_registry_url: DF.Data
+		outreach_cadences: DF.Table[OutreachCadence]
 		quiet_min_active_weeks: DF.Int
 		quiet_weeks: DF.Int
+		rest_days: DF.Int
 		send_weekly_digest: DF.Check
 		visit_note_sla_hours: DF.Int
 		week_starts_on: DF.Literal[

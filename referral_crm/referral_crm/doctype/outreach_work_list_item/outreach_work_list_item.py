@@ -1,0 +1,26 @@
+# Copyright (c) 2026, referral_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class OutreachWorkListItem(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		channel: DF.Literal["Call", "Fax", "Email", "Postcard", "Visit"]
+		done: DF.Check
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		practice: DF.Link
+		practice_name: DF.Data | None
+		reason: DF.Data | None
+		visit: DF.Link | None
+	# end: auto-generated types
+	pass
