@@ -108,6 +108,7 @@ MATRIX_DOCTYPES = (
 	"Postcard Batch",
 	"Outreach Sheet Import",
 	"Outreach Work List",
+	"Outreach Queue",
 )
 RIGHT_LETTERS = {
 	"read": "R",

@@ -12,6 +12,7 @@ class OutreachWorkList(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from referral_crm.referral_crm.doctype.outreach_work_list_item.outreach_work_list_item import (
 			OutreachWorkListItem,
 		)

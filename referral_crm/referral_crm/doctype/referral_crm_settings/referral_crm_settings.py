@@ -16,6 +16,7 @@ class ReferralCRMSettings(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from referral_crm.referral_crm.doctype.outreach_cadence.outreach_cadence import OutreachCadence
 
 		agency_name: DF.Data | None

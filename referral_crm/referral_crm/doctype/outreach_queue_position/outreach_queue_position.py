@@ -1,0 +1,23 @@
+# Copyright (c) 2026, referral_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class OutreachQueuePosition(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		last_practice: DF.Link | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		updated_at: DF.Datetime | None
+		user: DF.Link | None
+	# end: auto-generated types
+	pass
