@@ -109,6 +109,7 @@ MATRIX_DOCTYPES = (
 	"Outreach Sheet Import",
 	"Outreach Work List",
 	"Outreach Queue",
+	"Route Plan",
 )
 RIGHT_LETTERS = {
 	"read": "R",

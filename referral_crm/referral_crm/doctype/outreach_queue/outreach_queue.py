@@ -17,6 +17,7 @@ class OutreachQueue(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from referral_crm.referral_crm.doctype.outreach_queue_position.outreach_queue_position import (
 			OutreachQueuePosition,
 		)

@@ -3,6 +3,16 @@ frappe.listview_settings["Practice"] = {
 	// The map shows only practices the user may see (Frappe's default method ignores row permissions).
 	get_coords_method: "referral_crm.api.maps.get_practice_coords",
 	onload(listview) {
+		if (frappe.model.can_create("Route Plan")) {
+			listview.page.add_action_item(__("Plan a Route"), () => {
+				frappe
+					.call({
+						method: "referral_crm.referral_crm.doctype.route_plan.route_plan.make_route_plan",
+						args: { practices: listview.get_checked_items(true) },
+					})
+					.then(({ message }) => frappe.set_route("Form", "Route Plan", message));
+			});
+		}
 		if (!frappe.model.can_create("Outbound Document")) return;
 		listview.page.add_action_item(__("Fax the Flyer"), () => {
 			const names = listview.get_checked_items(true);

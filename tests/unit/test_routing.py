@@ -1,0 +1,114 @@
+import itertools
+import random
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from referral_crm.core import routing
+from referral_crm.core.routing import Stop, directions_urls, haversine_miles, plan_route, route_miles
+
+START = (40.8176, -73.9182)  # the Bronx
+
+
+def random_stops(n, seed, fixed=()):
+	rng = random.Random(seed)
+	return [
+		Stop(
+			f"S{i}",
+			START[0] + rng.uniform(-0.08, 0.08),
+			START[1] + rng.uniform(-0.08, 0.08),
+			fixed_at=dict(fixed).get(i),
+		)
+		for i in range(n)
+	]
+
+
+def best_by_brute_force(stops):
+	return min(route_miles(START, stops, [s.id for s in order]) for order in itertools.permutations(stops))
+
+
+def test_haversine_knows_a_real_distance():
+	assert haversine_miles((40.7128, -74.0060), (42.3601, -71.0589)) == pytest.approx(
+		190, abs=2
+	)  # New York to Boston
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_small_days_are_ordered_exactly(seed):
+	stops = random_stops(random.Random(seed).randint(2, 7), seed)
+	plan = plan_route(START, stops)
+	assert route_miles(START, stops, [p.id for p in plan.stops]) == pytest.approx(
+		best_by_brute_force(stops), abs=0.02
+	)
+	assert sorted(p.id for p in plan.stops) == sorted(s.id for s in stops), "no stop is dropped"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_heuristic_stays_close_to_the_exact_order(seed):
+	stops = random_stops(11, seed)
+	day = routing._Day(START, stops, 510, 20, 1.3, False)
+	exact = day.simulate(routing._held_karp(day, 11))[1]
+	rng = random.Random(seed)
+	heuristic = min(
+		day.simulate(routing._improve(day, routing._cheapest_insertion(day, 11, rng, k > 0)))[1]
+		for k in range(8)
+	)
+	assert heuristic <= exact * 1.05
+
+
+def test_a_fixed_appointment_is_kept_when_it_can_be():
+	stops = random_stops(6, 3, fixed={4: 11 * 60})
+	plan = plan_route(START, stops, start_minute=8 * 60 + 30)
+	kept = next(p for p in plan.stops if p.id == "S4")
+	assert kept.arrival >= 11 * 60 - 30 and kept.late_minutes == 0
+	assert plan.late == ()
+
+
+def test_two_appointments_keep_their_order_in_a_long_day():
+	stops = random_stops(14, 5, fixed={2: 9 * 60 + 30, 9: 14 * 60})
+	plan = plan_route(START, stops)
+	ids = [p.id for p in plan.stops]
+	assert ids.index("S2") < ids.index("S9")
+	assert plan.late == ()
+
+
+def test_an_appointment_that_cannot_be_kept_is_reported_not_dropped():
+	far = Stop("far", 41.5, -74.5, fixed_at=8 * 60 + 40)  # ninety miles away, ten minutes after the start
+	plan = plan_route(START, [far, *random_stops(3, 1)], start_minute=8 * 60 + 30)
+	assert [p.id for p in plan.late] == ["far"] and plan.late[0].late_minutes > 200
+	assert len(plan.stops) == 4
+
+
+def test_directions_links_open_the_route_in_a_maps_app_in_legs_of_ten_stops():
+	points = [(40.8 + i / 100, -73.9) for i in range(12)]
+	urls = directions_urls(START, points)
+	assert len(urls) == 2
+	first = parse_qs(urlsplit(urls[0]).query)
+	assert first["origin"] == ["40.817600,-73.918200"] and first["destination"] == ["40.890000,-73.900000"]
+	assert len(first["waypoints"][0].split("|")) == 9
+	second = parse_qs(urlsplit(urls[1]).query)
+	assert second["origin"] == first["destination"] and second["destination"] == ["40.910000,-73.900000"]
+	assert directions_urls(START, []) == []
+
+
+@pytest.mark.parametrize(
+	"text, minutes",
+	[
+		("9:15", 555),
+		("09:15", 555),
+		("2:30 pm", 870),
+		("2:30PM", 870),
+		("12:05 am", 5),
+		("12 pm", 720),
+		("14:30", 870),
+		("", None),
+	],
+)
+def test_times_are_read_as_people_type_them(text, minutes):
+	assert routing.parse_clock(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["25:00", "9:75", "13:00 pm", "noonish"])
+def test_a_time_that_is_not_one_is_refused(text):
+	with pytest.raises(ValueError):
+		routing.parse_clock(text)
