@@ -30,6 +30,7 @@ class RoutePlan(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+
 		from referral_crm.referral_crm.doctype.route_plan_stop.route_plan_stop import RoutePlanStop
 
 		directions: DF.SmallText | None
