@@ -44,7 +44,9 @@ class TestOutbox(FrappeTestCase):
 			)
 			frappe.db.delete("Visit", {"practice": ("in", names)})
 			frappe.db.delete("Practice", {"name": ("in", names)})
+		frappe.db.delete("Email Account", {"email_account_name": ("like", "Test Outgoing %")})
 		for key in (
+			"collateral_email_account",
 			"fax_gateway",
 			"fax_email_account",
 			"fax_address_pattern",

@@ -110,7 +110,10 @@ MATRIX_DOCTYPES = (
 	"Outreach Work List",
 	"Outreach Queue",
 	"Route Plan",
+	"Provider Spend",
 )
+# What a DocType keeps behind permission level 1, when it is not patient data.
+LEVEL_ONE_HOLDS = {"Provider Spend": "manager override"}
 RIGHT_LETTERS = {
 	"read": "R",
 	"write": "W",
@@ -139,6 +142,7 @@ def permission_matrix_rows() -> list[str]:
 				cells.append(
 					" ".join(letter for right, letter in RIGHT_LETTERS.items() if perm.get(right)) or "-"
 				)
-			name = doctype if level == 0 else f"{doctype} (PHI, level {level})"
+			what = LEVEL_ONE_HOLDS.get(doctype, "PHI")
+			name = doctype if level == 0 else f"{doctype} ({what}, level {level})"
 			rows.append(f"| {name} | " + " | ".join(cells) + " |")
 	return rows

@@ -18,12 +18,14 @@ class ReferralCRMSettings(Document):
 		from frappe.types import DF
 
 		from referral_crm.referral_crm.doctype.outreach_cadence.outreach_cadence import OutreachCadence
+		from referral_crm.referral_crm.doctype.stark_limit.stark_limit import StarkLimit
 
 		agency_name: DF.Data | None
 		alert_baseline_weeks: DF.Int
 		alert_min_baseline_mean: DF.Float
 		alert_significance: DF.Float
 		alert_source_types: DF.Literal["Practice", "Provider", "Practice and Provider"]
+		checkin_radius_m: DF.Int
 		collateral_email_account: DF.Link | None
 		daily_call_limit: DF.Int
 		daily_email_limit: DF.Int
@@ -54,6 +56,8 @@ class ReferralCRMSettings(Document):
 		quiet_weeks: DF.Int
 		rest_days: DF.Int
 		send_weekly_digest: DF.Check
+		spend_warn_share: DF.Float
+		stark_limits: DF.Table[StarkLimit]
 		visit_note_sla_hours: DF.Int
 		week_starts_on: DF.Literal[
 			"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import getdate
 
 from referral_crm.accounts import forget_cause, visit_logged
+from referral_crm.field import verify_check_in
 from referral_crm.permissions.territory import check_practice_access
 from referral_crm.rollups import update_practice_last_contact
 from referral_crm.territories import territory_of_practice
@@ -27,8 +28,12 @@ class Visit(Document):
 		channel: DF.Literal[
 			"In Person", "Phone Call", "Fax", "Email", "Postcard", "Lunch and Learn", "Drop Off"
 		]
+		checked_in_at: DF.Datetime | None
+		checkin_distance_m: DF.Int
 		checkin_latitude: DF.Float
 		checkin_longitude: DF.Float
+		checkin_verified: DF.Check
+		client_id: DF.Data | None
 		contacts_met: DF.TableMultiSelect[VisitContact]
 		follow_up_date: DF.Date | None
 		follow_up_todo: DF.Link | None
@@ -58,6 +63,7 @@ class Visit(Document):
 		check_practice_access(self, [self.practice])
 		self.referral_territory = territory_of_practice(self.practice)
 		self.validate_follow_up_date()
+		verify_check_in(self)
 
 	def on_update(self):
 		update_practice_last_contact(self.practice)

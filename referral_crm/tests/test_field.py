@@ -1,0 +1,81 @@
+"""In the field: a check-in verified by where the phone was, and gifts and meals within the yearly limit."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from referral_crm.testing import make_practice, make_provider, make_user, make_visit
+
+SETTINGS = "Referral CRM Settings"
+
+
+class TestCheckIn(FrappeTestCase):
+	def tearDown(self):
+		frappe.db.rollback()
+
+	def test_a_check_in_at_the_office_is_verified_and_one_away_is_kept_and_flagged(self):
+		practice = make_practice(zip_code="10451", latitude=40.8262, longitude=-73.9190)
+		here = make_visit(practice.name, checkin_latitude=40.8265, checkin_longitude=-73.9192)
+		self.assertEqual((here.checkin_verified, here.checkin_distance_m), (1, 37))
+		self.assertTrue(here.checked_in_at)
+		away = make_visit(practice.name, checkin_latitude=40.8300, checkin_longitude=-73.9190)
+		self.assertEqual(away.checkin_verified, 0)
+		self.assertGreater(away.checkin_distance_m, 400)
+
+	def test_a_visit_sent_twice_after_a_lost_signal_is_saved_once(self):
+		practice = make_practice()
+		make_visit(practice.name, client_id="phone-1-visit-7")
+		with self.assertRaises(frappe.UniqueValidationError):
+			make_visit(practice.name, client_id="phone-1-visit-7")
+
+
+class TestSpendLimit(FrappeTestCase):
+	def setUp(self):
+		settings = frappe.get_single(SETTINGS)
+		settings.set("stark_limits", [{"year": 2026, "limit_amount": 507}])
+		settings.spend_warn_share = 0.8
+		settings.save()
+		self.practice = make_practice()
+		self.doctor = make_provider(practices=[self.practice.name])
+		self.colleague = make_provider(practices=[self.practice.name])
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def spend(self, amount, providers, **values):
+		return frappe.get_doc(
+			{
+				"doctype": "Provider Spend",
+				"spend_date": "2026-06-01",
+				"amount": amount,
+				"practice": self.practice.name,
+				"providers": [{"provider": p.name} for p in providers],
+				**values,
+			}
+		).insert()
+
+	def test_a_shared_lunch_counts_half_to_each_and_the_limit_blocks_then_a_manager_overrides(self):
+		self.spend(400, [self.doctor, self.colleague])  # 200 each
+		self.spend(290, [self.doctor])  # 490: past 80 %, a warning
+		self.assertIn("near this year's limit", " ".join(str(m) for m in frappe.message_log))
+		with self.assertRaisesRegex(frappe.ValidationError, "past this year's limit"):
+			self.spend(30, [self.doctor])
+		overridden = self.spend(
+			30, [self.doctor], override_reason="Grand rounds dinner approved by compliance"
+		)
+		self.assertIn("520", overridden.limit_status)
+		self.assertTrue(self.spend(30, [self.colleague]))  # 230: far from the limit
+
+	def test_a_liaison_cannot_override(self):
+		liaison = make_user(["Physician Liaison"])
+		self.spend(500, [self.doctor])
+		frappe.set_user(liaison)
+		with self.assertRaises(frappe.ValidationError):
+			self.spend(30, [self.doctor], override_reason="I say so")
+
+	def test_next_year_starts_again(self):
+		settings = frappe.get_single(SETTINGS)
+		settings.append("stark_limits", {"year": 2027, "limit_amount": 520})
+		settings.save()
+		self.spend(500, [self.doctor])
+		self.assertTrue(self.spend(500, [self.doctor], spend_date="2027-01-02"))
