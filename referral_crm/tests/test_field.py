@@ -79,3 +79,49 @@ class TestSpendLimit(FrappeTestCase):
 		settings.save()
 		self.spend(500, [self.doctor])
 		self.assertTrue(self.spend(500, [self.doctor], spend_date="2027-01-02"))
+
+
+class TestMyDay(FrappeTestCase):
+	def setUp(self):
+		from referral_crm.testing import make_territory, unique_zip
+
+		self.liaison = make_user(["Physician Liaison"])
+		zip_code = unique_zip()
+		make_territory(zip_codes=[zip_code], members=[(self.liaison, "Physician Liaison")])
+		self.stops = [
+			make_practice(zip_code=zip_code, latitude=40.80 + i / 100, longitude=-73.92) for i in range(3)
+		]
+		frappe.set_user(self.liaison)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_today_lists_the_route_in_order_and_a_visit_sent_twice_is_saved_once(self):
+		from referral_crm.api.field import get_today, log_field_visit
+
+		frappe.get_doc(
+			{
+				"doctype": "Route Plan",
+				"start_latitude": 40.79,
+				"start_longitude": -73.92,
+				"stops": [{"practice": p.name} for p in reversed(self.stops)],
+			}
+		).insert()
+		day = get_today()
+		self.assertEqual([s["practice"] for s in day["stops"]], [p.name for p in self.stops])
+
+		first = self.stops[0]
+		args = dict(
+			practice=first.name,
+			outcome="Left Materials",
+			client_id="phone-abc-1",
+			checkin_latitude=40.8001,
+			checkin_longitude=-73.9201,
+		)
+		saved = log_field_visit(**args)
+		again = log_field_visit(**args)  # the phone lost the answer and sent it again
+		self.assertEqual((again["visit"], again["repeat"]), (saved["visit"], True))
+		self.assertEqual(frappe.db.count("Visit", {"client_id": "phone-abc-1"}), 1)
+		self.assertTrue(saved["verified"])
+		self.assertTrue(get_today()["stops"][0]["done"])
