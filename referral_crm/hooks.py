@@ -73,8 +73,10 @@ scheduler_events = {
 	"daily": [
 		"referral_crm.closing_loop.escalate_overdue_partner_issues",
 		"referral_crm.reminders.send_follow_up_reminders",
+		"referral_crm.reminders.remind_birthdays",
 	],
 	"daily_long": [
+		"referral_crm.mileage.build_yesterdays_mileage",
 		"referral_crm.worklists.build_daily_work_lists",
 		"referral_crm.alerts.run_weekly_job_if_due",
 		"referral_crm.accounts.mark_dormant_accounts",

@@ -5,10 +5,13 @@ import json
 import frappe
 from frappe import _
 from frappe.email.doctype.email_account.email_account import EmailAccount
-from frappe.utils import get_url, getdate, today
+from frappe.query_builder.functions import Extract
+from frappe.utils import add_days, get_url, getdate, today
+from pypika.enums import DatePart
 
 from referral_crm.accounts import territory_members
 
+SETTINGS = "Referral CRM Settings"
 FOLLOW_UP_DOCTYPES = ("Visit", "Practice", "Provider", "Referral", "Outbound Document", "Partner Issue")
 LIAISON = "Physician Liaison"
 
@@ -83,3 +86,48 @@ def sync_round_robin_rule(territory) -> str | None:
 	rule.flags.ignore_permissions = True
 	rule.save() if exists else rule.insert()
 	return rule.name
+
+
+def remind_birthdays(day=None) -> list[str]:
+	"""Daily: a ToDo for the liaison to send a card, the set number of days before a provider's birthday."""
+	ahead = frappe.db.get_single_value(SETTINGS, "birthday_reminder_days")
+	ahead = 7 if ahead is None else ahead
+	when = getdate(add_days(day or today(), ahead))
+	provider = frappe.qb.DocType("Provider")
+	practice = frappe.qb.DocType("Practice")
+	rows = (
+		frappe.qb.from_(provider)
+		.left_join(practice)
+		.on(practice.name == provider.primary_practice)
+		.select(provider.name, provider.provider_name, practice.liaison, practice.account_owner)
+		.where(
+			provider.birthday.isnotnull()
+			& (Extract(DatePart.month, provider.birthday) == when.month)
+			& (Extract(DatePart.day, provider.birthday) == when.day)
+		)
+		.run(as_dict=True)
+	)
+	made = []
+	for row in rows:
+		user = row.liaison or row.account_owner
+		if not user:
+			continue
+		description = _("Send {0} a birthday card (birthday on {1}); log it as a postcard visit.").format(
+			row.provider_name, frappe.format(when, {"fieldtype": "Date"})
+		)
+		if frappe.db.exists(
+			"ToDo", {"reference_type": "Provider", "reference_name": row.name, "description": description}
+		):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": user,
+				"date": add_days(when, -2),
+				"description": description,
+				"reference_type": "Provider",
+				"reference_name": row.name,
+			}
+		).insert(ignore_permissions=True)
+		made.append(row.name)
+	return made

@@ -91,7 +91,15 @@ def liaison_weeks(
 	def row(user: str, when: datetime) -> dict:
 		key = (user, week_start(when, first_weekday))
 		if key not in rows:
-			rows[key] = {"user": user, "week_start": key[1], "visits": 0, "reached": 0, "referrals": 0}
+			rows[key] = {
+				"user": user,
+				"week_start": key[1],
+				"visits": 0,
+				"reached": 0,
+				"referrals": 0,
+				"check_ins": 0,
+				"verified": 0,
+			}
 			rows[key].update({channel: 0 for channel in channels})
 		return rows[key]
 
@@ -102,9 +110,13 @@ def liaison_weeks(
 			r[visit["channel"]] += 1
 		if visit["outcome"] in REACHED_OUTCOMES:
 			r["reached"] += 1
+		if visit.get("checked_in_at"):
+			r["check_ins"] += 1
+			r["verified"] += 1 if visit.get("checkin_verified") else 0
 	for referral in referrals:
 		if referral["status"] != CANCELLED and referral.get("user"):
 			row(referral["user"], referral["received_at"])["referrals"] += 1
 	for r in rows.values():
 		r["reached_share"] = percent(r["reached"], r["visits"])
+		r["verified_share"] = percent(r["verified"], r["check_ins"])
 	return sorted(rows.values(), key=lambda r: (r["user"], r["week_start"]))

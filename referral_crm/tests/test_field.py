@@ -125,3 +125,92 @@ class TestMyDay(FrappeTestCase):
 		self.assertEqual(frappe.db.count("Visit", {"client_id": "phone-abc-1"}), 1)
 		self.assertTrue(saved["verified"])
 		self.assertTrue(get_today()["stops"][0]["done"])
+
+
+class TestMileageBirthdaysAndSpendReport(FrappeTestCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_a_days_check_ins_become_a_mileage_log_a_change_needs_a_reason_and_a_manager_approves(self):
+		from referral_crm.mileage import build_mileage_log
+
+		liaison = make_user(["Physician Liaison"])
+		stops = [
+			make_practice(zip_code="10451", latitude=40.80 + i * 0.03, longitude=-73.92) for i in range(3)
+		]
+		for i, practice in enumerate(stops):
+			make_visit(
+				practice.name,
+				user=liaison,
+				visit_datetime=f"2026-11-20 {9 + i}:00:00",
+				checked_in_at=f"2026-11-20 {9 + i}:00:00",
+				checkin_latitude=40.80 + i * 0.03,
+				checkin_longitude=-73.92,
+			)
+		name = build_mileage_log(liaison, "2026-11-20")
+		log = frappe.get_doc("Mileage Log", name)
+		self.assertEqual([s.practice for s in log.stops], [p.name for p in stops])
+		self.assertAlmostEqual(log.computed_miles, 4.14 * 1.3, delta=0.2)
+		self.assertEqual(log.miles, log.computed_miles)
+		self.assertAlmostEqual(log.amount, log.miles * 0.70, places=2)
+		self.assertEqual(log.owner, liaison)
+
+		log.miles = log.computed_miles + 3
+		with self.assertRaisesRegex(frappe.ValidationError, "Say why"):
+			log.save()
+		log.reload()  # a refused save leaves the form as it was
+		log.miles, log.adjustment_reason = log.computed_miles + 3, "Detour: bridge closed"
+		log.save()
+		self.assertEqual(build_mileage_log(liaison, "2026-11-20"), name, "one log a day")
+		self.assertAlmostEqual(
+			frappe.db.get_value("Mileage Log", name, "miles"), log.computed_miles + 3, places=1
+		)
+		log.reload()
+		log.submit()
+		self.assertEqual(log.docstatus, 1)
+
+	def test_a_providers_birthday_puts_a_card_on_the_liaisons_list_once(self):
+		from frappe.utils import add_days, getdate, today
+
+		from referral_crm.reminders import remind_birthdays
+		from referral_crm.testing import make_territory, unique_zip
+
+		liaison = make_user(["Physician Liaison"])
+		zip_code = unique_zip()
+		make_territory(zip_codes=[zip_code], members=[(liaison, "Physician Liaison")])
+		practice = make_practice(zip_code=zip_code)
+		birthday = getdate(add_days(today(), 7)).replace(year=1970)
+		provider = make_provider(practices=[practice.name], birthday=birthday)
+		self.assertIn(provider.name, remind_birthdays())
+		self.assertEqual(remind_birthdays(), [], "once")
+		todo = frappe.get_last_doc(
+			"ToDo", filters={"reference_type": "Provider", "reference_name": provider.name}
+		)
+		self.assertEqual(todo.allocated_to, liaison)
+		self.assertIn("birthday card", todo.description)
+
+	def test_the_spend_report_totals_each_physicians_share(self):
+		from referral_crm.referral_crm.report.spend_by_physician.spend_by_physician import execute
+
+		settings = frappe.get_single(SETTINGS)
+		settings.set("stark_limits", [{"year": 2026, "limit_amount": 507}])
+		settings.save()
+		practice = make_practice()
+		a, b = make_provider(practices=[practice.name]), make_provider(practices=[practice.name])
+		for amount, providers in ((300, [a, b]), (50, [a])):
+			frappe.get_doc(
+				{
+					"doctype": "Provider Spend",
+					"spend_date": "2026-03-01",
+					"amount": amount,
+					"practice": practice.name,
+					"providers": [{"provider": p.name} for p in providers],
+				}
+			).insert()
+		_columns, rows = execute({"year": 2026})
+		by_provider = {r["provider"]: r for r in rows}
+		self.assertEqual((by_provider[a.name]["total"], by_provider[b.name]["total"]), (200.0, 150.0))
+		self.assertEqual(by_provider[a.name]["share_of_limit"], 39.4)
+		_columns, rows = execute({"year": 2026, "group_by": "Liaison"})
+		self.assertEqual(rows[0]["spent"], 350.0)

@@ -111,6 +111,7 @@ MATRIX_DOCTYPES = (
 	"Outreach Queue",
 	"Route Plan",
 	"Provider Spend",
+	"Mileage Log",
 )
 # What a DocType keeps behind permission level 1, when it is not patient data.
 LEVEL_ONE_HOLDS = {"Provider Spend": "manager override"}

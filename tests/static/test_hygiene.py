@@ -33,9 +33,11 @@ IGNORE_PERMISSIONS_ALLOWED = {
 		"log_delivery": "the Communication and Visit a delivered send leaves, written by the delivery job",
 	},
 	"reminders.py": {
-		"sync_round_robin_rule": "the Assignment Rule a manager's territory setting keeps in step"
+		"sync_round_robin_rule": "the Assignment Rule a manager's territory setting keeps in step",
+		"remind_birthdays": "the daily job puts a card reminder on each liaison's list",
 	},
 	"worklists.py": {"build_for_user": "the morning job writes each person's own work list"},
+	"mileage.py": {"build_mileage_log": "the morning job writes each liaison's own mileage log"},
 	"taxonomies.py": {
 		"specialty_for_taxonomy": "a Specialty named from NUCC's words the first time a saved provider needs it"
 	},

@@ -12,6 +12,7 @@ def test_the_reports_exist():
 		"Liaison Activity",
 		"Referral Funnel",
 		"Duplicate Records",
+		"Spend by Physician",
 	}
 
 

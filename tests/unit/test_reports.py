@@ -103,3 +103,34 @@ def test_liaison_weeks_by_hand():
 		(date(2026, 11, 16), 1, 0, 0, 0, 0),
 	]
 	assert rows[0]["reached_share"] == 50.0
+
+
+def test_liaison_weeks_count_check_ins_and_the_share_verified_at_the_office():
+	from datetime import datetime
+
+	visits = [
+		{
+			"user": "ana",
+			"visit_datetime": datetime(2026, 11, 23, 9),
+			"channel": "In Person",
+			"outcome": "Left Materials",
+			"checked_in_at": datetime(2026, 11, 23, 9),
+			"checkin_verified": 1,
+		},
+		{
+			"user": "ana",
+			"visit_datetime": datetime(2026, 11, 23, 11),
+			"channel": "In Person",
+			"outcome": "Left Materials",
+			"checked_in_at": datetime(2026, 11, 23, 11),
+			"checkin_verified": 0,
+		},
+		{
+			"user": "ana",
+			"visit_datetime": datetime(2026, 11, 24, 9),
+			"channel": "Phone Call",
+			"outcome": "No Answer",
+		},
+	]
+	(row,) = liaison_weeks(visits, [], 0, ["In Person", "Phone Call"])
+	assert (row["check_ins"], row["verified"], row["verified_share"]) == (2, 1, 50.0)

@@ -25,6 +25,7 @@ class ReferralCRMSettings(Document):
 		alert_min_baseline_mean: DF.Float
 		alert_significance: DF.Float
 		alert_source_types: DF.Literal["Practice", "Provider", "Practice and Provider"]
+		birthday_reminder_days: DF.Int
 		checkin_radius_m: DF.Int
 		collateral_email_account: DF.Link | None
 		daily_call_limit: DF.Int
@@ -50,6 +51,8 @@ class ReferralCRMSettings(Document):
 		geocoder_url: DF.Data | None
 		intake_fax: DF.Data | None
 		intake_phone: DF.Data | None
+		mileage_rate: DF.Currency
+		monthly_spend_budget: DF.Currency
 		npi_registry_url: DF.Data
 		outreach_cadences: DF.Table[OutreachCadence]
 		quiet_min_active_weeks: DF.Int

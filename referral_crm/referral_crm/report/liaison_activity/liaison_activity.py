@@ -28,7 +28,7 @@ def execute(filters=None):
 	visits = frappe.get_list(
 		"Visit",
 		filters=visit_filters,
-		fields=["user", "visit_datetime", "channel", "outcome"],
+		fields=["user", "visit_datetime", "channel", "outcome", "checked_in_at", "checkin_verified"],
 		limit_page_length=0,
 	)
 	referrals = frappe.get_list(
@@ -60,6 +60,13 @@ def execute(filters=None):
 		],
 		{"fieldname": "reached", "label": _("Reached a Person"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "reached_share", "label": _("Reached %"), "fieldtype": "Percent", "width": 90},
+		{"fieldname": "check_ins", "label": _("Check-ins"), "fieldtype": "Int", "width": 90},
+		{
+			"fieldname": "verified_share",
+			"label": _("Verified at the Office %"),
+			"fieldtype": "Percent",
+			"width": 110,
+		},
 		{
 			"fieldname": "referrals",
 			"label": _("Referrals From Their Sources"),
