@@ -74,6 +74,7 @@ scheduler_events = {
 		"referral_crm.closing_loop.escalate_overdue_partner_issues",
 		"referral_crm.reminders.send_follow_up_reminders",
 		"referral_crm.reminders.remind_birthdays",
+		"referral_crm.reminders.remind_card_occasions",
 	],
 	"daily_long": [
 		"referral_crm.mileage.build_yesterdays_mileage",

@@ -131,3 +131,43 @@ def remind_birthdays(day=None) -> list[str]:
 		).insert(ignore_permissions=True)
 		made.append(row.name)
 	return made
+
+
+def remind_card_occasions(day=None) -> list[str]:
+	"""Daily: before each occasion in the settings, each liaison is reminded to send cards to their engaged offices."""
+	ahead = frappe.db.get_single_value(SETTINGS, "birthday_reminder_days")
+	when = getdate(add_days(day or today(), 7 if ahead is None else ahead))
+	occasions = [
+		o.occasion
+		for o in frappe.get_all(
+			"Card Occasion",
+			filters={"parent": SETTINGS, "parenttype": SETTINGS},
+			fields=["occasion", "occasion_date"],
+		)
+		if (getdate(o.occasion_date).month, getdate(o.occasion_date).day) == (when.month, when.day)
+	]
+	made = []
+	for occasion in occasions:
+		offices: dict[str, int] = {}
+		for row in frappe.get_all(
+			"Practice",
+			filters={"account_stage": ("in", ["Engaged", "Referring", "Dormant"]), "liaison": ("is", "set")},
+			fields=["liaison"],
+		):
+			offices[row.liaison] = offices.get(row.liaison, 0) + 1
+		for user, count in offices.items():
+			description = _(
+				"{0} on {1}: send cards to your {2} engaged and referring offices; log each as a postcard visit."
+			).format(occasion, frappe.format(when, {"fieldtype": "Date"}), count)
+			if frappe.db.exists("ToDo", {"allocated_to": user, "description": description}):
+				continue
+			frappe.get_doc(
+				{
+					"doctype": "ToDo",
+					"allocated_to": user,
+					"date": add_days(when, -2),
+					"description": description,
+				}
+			).insert(ignore_permissions=True)
+			made.append(user)
+	return made

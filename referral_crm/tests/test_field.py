@@ -214,3 +214,28 @@ class TestMileageBirthdaysAndSpendReport(FrappeTestCase):
 		self.assertEqual(by_provider[a.name]["share_of_limit"], 39.4)
 		_columns, rows = execute({"year": 2026, "group_by": "Liaison"})
 		self.assertEqual(rows[0]["spent"], 350.0)
+
+
+class TestCardOccasions(FrappeTestCase):
+	def tearDown(self):
+		frappe.db.rollback()
+
+	def test_a_holiday_reminds_each_liaison_of_their_engaged_offices_once(self):
+		from frappe.utils import add_days, today
+
+		from referral_crm.reminders import remind_card_occasions
+		from referral_crm.testing import make_territory, unique_zip
+
+		liaison = make_user(["Physician Liaison"])
+		zip_code = unique_zip()
+		make_territory(zip_codes=[zip_code], members=[(liaison, "Physician Liaison")])
+		make_practice(zip_code=zip_code, account_stage="Referring")
+		make_practice(zip_code=zip_code)  # a target gets no holiday card
+		settings = frappe.get_single(SETTINGS)
+		settings.set("card_occasions", [{"occasion": "Doctors' Day", "occasion_date": add_days(today(), 7)}])
+		settings.save()
+		self.assertIn(liaison, remind_card_occasions())
+		self.assertNotIn(liaison, remind_card_occasions(), "once")
+		todo = frappe.get_last_doc("ToDo", filters={"allocated_to": liaison})
+		self.assertIn("Doctors' Day", todo.description)
+		self.assertIn("your 1 engaged", todo.description)

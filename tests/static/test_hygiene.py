@@ -35,6 +35,7 @@ IGNORE_PERMISSIONS_ALLOWED = {
 	"reminders.py": {
 		"sync_round_robin_rule": "the Assignment Rule a manager's territory setting keeps in step",
 		"remind_birthdays": "the daily job puts a card reminder on each liaison's list",
+		"remind_card_occasions": "the daily job puts a card reminder on each liaison's list",
 	},
 	"worklists.py": {"build_for_user": "the morning job writes each person's own work list"},
 	"mileage.py": {"build_mileage_log": "the morning job writes each liaison's own mileage log"},

@@ -43,3 +43,11 @@ def test_the_limit_warns_from_eighty_percent_and_blocks_beyond_it(before, amount
 
 def test_no_limit_set_means_no_check():
 	assert limit_check(10_000, 1, limit=None) == OK
+
+
+def test_a_provider_who_works_at_two_practices_has_one_yearly_total():
+	at_bronx = Spend(date(2026, 2, 1), 300.0, ("Dr A", "Dr B"))  # lunch at the Bronx office
+	at_harlem = Spend(date(2026, 9, 1), 260.0, ("Dr A",))  # dinner at the Harlem office
+	totals = yearly_totals([at_bronx, at_harlem], 2026)
+	assert totals["Dr A"] == 410.0
+	assert limit_check(totals["Dr A"], 100, limit=507) == BLOCK

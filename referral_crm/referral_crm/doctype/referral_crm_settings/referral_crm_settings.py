@@ -17,6 +17,7 @@ class ReferralCRMSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from referral_crm.referral_crm.doctype.card_occasion.card_occasion import CardOccasion
 		from referral_crm.referral_crm.doctype.outreach_cadence.outreach_cadence import OutreachCadence
 		from referral_crm.referral_crm.doctype.stark_limit.stark_limit import StarkLimit
 
@@ -26,6 +27,7 @@ class ReferralCRMSettings(Document):
 		alert_significance: DF.Float
 		alert_source_types: DF.Literal["Practice", "Provider", "Practice and Provider"]
 		birthday_reminder_days: DF.Int
+		card_occasions: DF.Table[CardOccasion]
 		checkin_radius_m: DF.Int
 		collateral_email_account: DF.Link | None
 		daily_call_limit: DF.Int
