@@ -55,8 +55,10 @@ def test_workspace_shows_only_what_exists(workspace):
 	assert {c["number_card_name"] for c in workspace["number_cards"]} <= cards
 	assert {c["chart_name"] for c in workspace["charts"]} <= charts
 	reports = {r["name"] for r in module_records("report")}
+	pages = {p["name"] for p in module_records("page")}
 	for shortcut in workspace["shortcuts"]:
-		assert shortcut["link_to"] in (reports if shortcut["type"] == "Report" else ALL_DOCTYPES)
+		known = {"Report": reports, "Page": pages}.get(shortcut["type"], ALL_DOCTYPES)
+		assert shortcut["link_to"] in known
 	for link in workspace["links"]:
 		if link["type"] == "Link":
 			assert link["link_to"] in (reports if link["link_type"] == "Report" else ALL_DOCTYPES)
