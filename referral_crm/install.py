@@ -19,6 +19,9 @@ ROLES = (
 	"Referral Analyst",
 )
 
+# Staff of referring offices on the portal: no desk, and a second factor (an authenticator app) at login.
+PORTAL_ROLE = "Referring Office"
+
 # Frappe's Contact and Address, used for practice staff and locations: what each of our roles may do.
 LINKED_DOCTYPE_RIGHTS = {
 	"Physician Liaison": ("read", "write", "create"),
@@ -120,6 +123,16 @@ def set_settings_defaults():
 			frappe.db.set_single_value(doctype, df.fieldname, df.default)
 
 
+def require_second_factor():
+	"""Portal users log in with a code from an authenticator app. Frappe asks for it only of roles marked
+	for two factors (ours: Referring Office), so turning it on leaves staff logins as they were."""
+	if not frappe.db.get_single_value("System Settings", "enable_two_factor_auth"):
+		frappe.db.set_single_value(
+			"System Settings",
+			{"enable_two_factor_auth": 1, "two_factor_method": "OTP App", "otp_issuer_name": "Referral CRM"},
+		)
+
+
 def seed_cadences():
 	"""The default touches a month per account stage, once; an agency's own table is kept."""
 	settings = frappe.get_single("Referral CRM Settings")
@@ -133,6 +146,11 @@ def seed_cadences():
 
 
 def create_roles():
+	if not frappe.db.exists("Role", PORTAL_ROLE):
+		frappe.get_doc(
+			{"doctype": "Role", "role_name": PORTAL_ROLE, "desk_access": 0, "two_factor_auth": 1}
+		).insert(ignore_permissions=True)
+	require_second_factor()
 	for role in ROLES:
 		if not frappe.db.exists("Role", role):
 			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
@@ -202,8 +220,8 @@ def before_uninstall():
 
 	remove_workflow()
 
-	frappe.db.delete("Has Role", {"role": ("in", ROLES)})
-	for role in ROLES:
+	frappe.db.delete("Has Role", {"role": ("in", (*ROLES, PORTAL_ROLE))})
+	for role in (*ROLES, PORTAL_ROLE):
 		frappe.delete_doc("Role", role, force=True, ignore_missing=True, ignore_permissions=True)
 	frappe.cache.delete_value("user_permissions")
 

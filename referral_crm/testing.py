@@ -310,3 +310,31 @@ def make_email_account(port: int, default_outgoing: bool = False) -> str:
 		account.flags.ignore_validate = True
 		account.insert(ignore_permissions=True)
 	return name
+
+
+def make_office_user(practice: str) -> str:
+	"""A website user of a referring office: the portal role and a Contact linked to the practice."""
+	email = f"office-{frappe.generate_hash(length=8)}@office.example"
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": "Office",
+			"user_type": "Website User",
+			"send_welcome_email": 0,
+		}
+	)
+	user.flags.no_welcome_mail = True
+	user.insert(ignore_permissions=True)
+	user.add_roles("Referring Office")
+	frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": "Office",
+			"last_name": email.split("@")[0],
+			"user": email,
+			"email_ids": [{"email_id": email, "is_primary": 1}],
+			"links": [{"link_doctype": "Practice", "link_name": practice}],
+		}
+	).insert(ignore_permissions=True)
+	return email

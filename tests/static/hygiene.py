@@ -2,7 +2,14 @@
 
 import ast
 
-PERMISSION_CALLS = {"has_permission", "check_permission", "require_manager", "only_for", "get_list"}
+PERMISSION_CALLS = {
+	"has_permission",
+	"check_permission",
+	"require_manager",
+	"require_office",
+	"only_for",
+	"get_list",
+}
 
 
 def _is_whitelist(decorator) -> bool:

@@ -1,0 +1,89 @@
+"""The referring office's portal: its own referrals only, documents of its own referrals only, every look logged."""
+
+import base64
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils.file_manager import save_file
+
+from referral_crm.api.portal import get_file, get_my_referrals, submit_referral
+from referral_crm.testing import make_office_user, make_practice, make_provider, make_referral
+
+
+class TestPortal(FrappeTestCase):
+	def setUp(self):
+		self.ours, self.theirs = make_practice(), make_practice()
+		self.ours_provider = make_provider(practices=[self.ours.name])
+		self.theirs_provider = make_provider(practices=[self.theirs.name])
+		self.mine = make_referral(referring_provider=self.ours_provider.name, patient_last_name="Kowalski")
+		self.other = make_referral(referring_provider=self.theirs_provider.name, patient_last_name="Baker")
+		self.note = save_file("visit-note.pdf", b"%PDF-1.4 note", "Referral", self.mine.name, is_private=1)
+		self.other_note = save_file(
+			"visit-note.pdf", b"%PDF-1.4 other", "Referral", self.other.name, is_private=1
+		)
+		self.user = make_office_user(self.ours.name)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_an_office_sees_its_own_referrals_and_nothing_of_another_office(self):
+		frappe.set_user(self.user)
+		rows = get_my_referrals()
+		self.assertEqual([r.name for r in rows], [self.mine.name])
+		self.assertEqual(rows[0].files[0]["name"], self.note.name)
+		self.assertFalse(
+			frappe.has_permission("Referral", "read", self.mine.name), "no desk access to the CRM itself"
+		)
+
+		get_file(self.mine.name, self.note.name)
+		self.assertEqual(frappe.local.response.filecontent, b"%PDF-1.4 note")
+		with self.assertRaises(frappe.PermissionError):
+			get_file(self.other.name, self.other_note.name)
+		with self.assertRaises(frappe.PermissionError):
+			get_file(self.mine.name, self.other_note.name)  # another referral's file through our referral
+
+		frappe.set_user("Administrator")
+		logs = frappe.get_all("Access Log", filters={"user": self.user}, pluck="method")
+		self.assertIn("Referring office portal: list", logs)
+		self.assertIn("Referring office portal: download", logs)
+
+	def test_an_office_sends_a_referral_with_its_form(self):
+		frappe.set_user(self.user)
+		name = submit_referral(
+			"Walter",
+			"Nowak",
+			"1941-03-09",
+			diagnosis="CHF",
+			file_name="face-sheet.pdf",
+			file_base64=base64.b64encode(b"%PDF-1.4 face sheet").decode(),
+		)
+		frappe.set_user("Administrator")
+		referral = frappe.get_doc("Referral", name)
+		self.assertEqual(
+			(referral.channel, referral.referring_practice, referral.patient_last_name),
+			("Referral Portal", self.ours.name, "Nowak"),
+		)
+		attached = frappe.get_all(
+			"File", filters={"attached_to_name": name}, fields=["file_name", "is_private"]
+		)
+		self.assertEqual(len(attached), 1)
+		self.assertTrue(attached[0].file_name.startswith("face-sheet") and attached[0].is_private)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.set_user(self.user)
+			submit_referral("A", "B", "1950-01-01", practice=self.theirs.name)
+
+	def test_staff_and_strangers_get_nothing(self):
+		from referral_crm.testing import make_user
+
+		for user in (make_user(["Physician Liaison"]), "Guest"):
+			frappe.set_user(user)
+			with self.assertRaises(frappe.PermissionError):
+				get_my_referrals()
+			frappe.set_user("Administrator")
+
+	def test_the_portal_role_needs_a_second_factor(self):
+		from frappe.twofactor import two_factor_is_enabled_for_
+
+		self.assertTrue(frappe.db.get_single_value("System Settings", "enable_two_factor_auth"))
+		self.assertTrue(two_factor_is_enabled_for_(self.user))
