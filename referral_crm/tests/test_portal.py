@@ -87,3 +87,45 @@ class TestPortal(FrappeTestCase):
 
 		self.assertTrue(frappe.db.get_single_value("System Settings", "enable_two_factor_auth"))
 		self.assertTrue(two_factor_is_enabled_for_(self.user))
+
+
+from frappe.tests.test_api import FrappeAPITestCase  # noqa: E402
+
+
+class TestPortalOverHTTP(FrappeAPITestCase):
+	"""An office's API key asking for another office's referral file gets a 403, by URL."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.ours, cls.theirs = make_practice(), make_practice()
+		theirs_provider = make_provider(practices=[cls.theirs.name])
+		cls.other = make_referral(referring_provider=theirs_provider.name)
+		cls.other_note = save_file(
+			"visit-note.pdf", b"%PDF-1.4 other", "Referral", cls.other.name, is_private=1
+		)
+		cls.user = make_office_user(cls.ours.name)
+		user = frappe.get_doc("User", cls.user)
+		cls.key, cls.secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
+		user.api_key, user.api_secret = cls.key, cls.secret
+		user.save(ignore_permissions=True)
+		frappe.db.commit()  # the requests run on their own connection
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.delete_doc("File", cls.other_note.name, force=True, ignore_permissions=True)
+		for contact in frappe.get_all("Contact", filters={"user": cls.user}, pluck="name"):
+			frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)
+		frappe.delete_doc("User", cls.user, force=True, ignore_permissions=True)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def test_another_offices_file_by_url_is_forbidden(self):
+		headers = {"Authorization": f"token {self.key}:{self.secret}"}
+		url = f"/api/method/referral_crm.api.portal.get_file?referral={self.other.name}&file={self.other_note.name}"
+		response = self.get(url, headers=headers)
+		self.assertEqual(response.status_code, 403)
+		self.assertNotIn(b"%PDF", response.data)
+		listing = self.get("/api/method/referral_crm.api.portal.get_my_referrals", headers=headers)
+		self.assertEqual(listing.status_code, 200)
+		self.assertNotIn(self.other.name, listing.get_data(as_text=True))
