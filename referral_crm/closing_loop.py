@@ -157,7 +157,7 @@ def notify_referring_office(referral, event: str) -> str | None:
 		frappe.db.get_value(
 			"Practice",
 			referral.referring_practice,
-			["practice_name", "email", "referral_coordinator", "liaison"],
+			["practice_name", "email", "fax", "referral_coordinator", "liaison"],
 			as_dict=True,
 		)
 		if referral.referring_practice
@@ -175,6 +175,18 @@ def notify_referring_office(referral, event: str) -> str | None:
 	subject = _("Update on your referral {0}").format(referral.name)  # no patient data in subjects
 	content = frappe.render_template("referral_crm/templates/emails/referral_notice.html", context)
 	owner = referral.attributed_coordinator or practice.referral_coordinator or practice.liaison
+	if not practice.email and practice.fax:
+		from referral_crm.outbox import queue_send
+
+		return queue_send(  # by fax through the outbox: retried, and kept with its reason if it fails
+			"Referral",
+			referral.name,
+			None,
+			"Fax",
+			purpose="Status Notice",
+			notice_html=content,
+			subject=subject,
+		).name
 	if not practice.email:
 		todo(
 			owner,

@@ -49,15 +49,23 @@ def practice_of(doc) -> str | None:
 def queue_send(
 	doctype: str,
 	name: str,
-	print_format: str,
+	print_format: str | None,
 	channel: str = "Fax",
 	to: str | None = None,
 	letter_head: str | None = None,
 	batch: str | None = None,
+	attachment: str | None = None,
+	purpose: str = "Collateral",
+	notice_html: str | None = None,
+	subject: str | None = None,
 ) -> "frappe.Document":
-	"""Record the send and hand it to a background job after the commit. Returns the Outbound Document."""
+	"""Record the send and hand it to a background job after the commit. Returns the Outbound Document.
+
+	What goes out is a print format of the document, a file attached to it (`attachment`), or a notice
+	(`notice_html`); a file or a notice needs write access to the document rather than print.
+	"""
 	doc = frappe.get_doc(doctype, name)
-	doc.check_permission("print")
+	doc.check_permission("write" if attachment or notice_html else "print")
 	practice = practice_of(doc)
 	office = frappe.db.get_value("Practice", practice, ["fax", "email"], as_dict=True) if practice else None
 	if channel == "Fax":
@@ -79,8 +87,11 @@ def queue_send(
 			"practice": practice,
 			"fax_number": to if channel == "Fax" else None,
 			"email": to if channel == "Email" else None,
-			"subject": _("{0}: {1}").format(_(print_format), doc.get_title()),
+			"subject": subject or _("{0}: {1}").format(_(print_format), doc.get_title()),
 			"batch": batch,
+			"attachment": attachment,
+			"purpose": purpose,
+			"notice_html": notice_html,
 		}
 	).insert()
 	enqueue_delivery(outbound.name)
@@ -109,14 +120,7 @@ def deliver(name: str) -> str:
 	result, detail, reference = SENT, "", None
 	try:
 		frappe.set_user(outbound.owner)
-		pdf = frappe.get_print(
-			outbound.reference_doctype,
-			outbound.reference_name,
-			outbound.print_format,
-			letterhead=outbound.letter_head,
-			as_pdf=True,
-		)
-		reference = send_pdf(outbound, pdf)
+		reference = send_pdf(outbound, render(outbound))
 	except FaxSendError as e:
 		result, detail = e.outcome, str(e)
 	except (frappe.PermissionError, frappe.DoesNotExistError, GatewayNotConfigured) as e:
@@ -132,6 +136,25 @@ def deliver(name: str) -> str:
 	return outbound.status
 
 
+def render(outbound) -> bytes:
+	"""The PDF that goes out: the attached file as it is, the notice, or the print format."""
+	if outbound.attachment:
+		file = frappe.get_doc("File", {"file_url": outbound.attachment})
+		with open(file.get_full_path(), "rb") as content:
+			return content.read()
+	if outbound.notice_html:
+		from frappe.utils.pdf import get_pdf
+
+		return get_pdf(outbound.notice_html)
+	return frappe.get_print(
+		outbound.reference_doctype,
+		outbound.reference_name,
+		outbound.print_format,
+		letterhead=outbound.letter_head,
+		as_pdf=True,
+	)
+
+
 def strip_html(text: str) -> str:
 	from frappe.utils import strip_html as _strip
 
@@ -140,7 +163,7 @@ def strip_html(text: str) -> str:
 
 def send_pdf(outbound, pdf: bytes) -> str | None:
 	settings = frappe.get_cached_doc(SETTINGS)
-	filename = f"{frappe.scrub(outbound.print_format)}.pdf"
+	filename = f"{frappe.scrub(outbound.print_format or outbound.purpose or 'document')}.pdf"
 	if outbound.channel == "Email":
 		send_email(settings.collateral_email_account, outbound.email, outbound.subject, pdf, filename)
 		return None
@@ -203,6 +226,8 @@ def record_attempt(outbound, result: str, detail: str, reference: str | None) ->
 		outbound.flags.ignore_permissions = True
 		outbound.save()
 		log_delivery(outbound)
+		if outbound.purpose == "Visit Note" and outbound.reference_doctype == "Referral":
+			stop_note_clock(outbound.reference_name, now)
 		return
 	retry_at = next_attempt_at(outbound.attempts, now) if result == RETRY else None
 	outbound.update(
@@ -254,6 +279,15 @@ def log_delivery(outbound) -> None:
 		{"communication": communication.name, "visit": visit.name if visit else None},
 		update_modified=False,
 	)
+
+
+def stop_note_clock(referral: str, sent_at) -> None:
+	"""The visit note went out by fax: the referral's clock stops at the time it went."""
+	doc = frappe.get_doc("Referral", referral)
+	if not doc.visit_note_sent_at:
+		doc.visit_note_sent_at = sent_at
+		doc.flags.ignore_permissions = True
+		doc.save()
 
 
 def tell_sender(outbound) -> None:

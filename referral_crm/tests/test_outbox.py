@@ -23,7 +23,9 @@ SETTINGS = "Referral CRM Settings"
 FLYER = "Practice Fax Flyer"
 
 
-class TestOutbox(FrappeTestCase):
+class OutboxCase(FrappeTestCase):
+	"""Sends to local gateways, and the clean-up of what the delivery job committed."""
+
 	def setUp(self):
 		self.practices = []
 		self.settings = frappe.db.get_singles_dict(SETTINGS)
@@ -65,6 +67,8 @@ class TestOutbox(FrappeTestCase):
 		frappe.db.set_single_value(SETTINGS, settings)
 		frappe.clear_document_cache(SETTINGS, SETTINGS)
 
+
+class TestOutbox(OutboxCase):
 	def test_email_to_fax_delivers_the_pdf_and_logs_a_visit(self):
 		practice = self.practice()
 		with LocalSMTPServer() as smtp:
@@ -163,3 +167,47 @@ class TestOutbox(FrappeTestCase):
 		result = queue_fax_batch("Practice", practices, FLYER)
 		self.assertEqual(len(result["queued"]), 2)
 		self.assertEqual(result["held_back"], practices[2:])
+
+
+class TestFaxingTheLoopClosed(OutboxCase):
+	"""The visit note and the status notice by fax, for offices with no email address."""
+
+	def test_a_faxed_visit_note_stops_the_clock_when_it_goes_through(self):
+		from frappe.utils.file_manager import save_file
+
+		from referral_crm.testing import make_provider, make_referral, move_referral
+
+		practice = self.practice()
+		provider = make_provider(practices=[practice.name])
+		referral = make_referral(referring_provider=provider.name)
+		move_referral(referral, "Accepted", "Scheduled", "Admitted", start_of_care=now_datetime())
+		note = save_file("visit-note.pdf", b"%PDF-1.4 note", "Referral", referral.name, is_private=1)
+		with RecordedServer(lambda request: json_answer({"id": "FX-9"})) as api:
+			self.use(fax_gateway="HTTP Fax API", fax_api_url=api.url)
+			name = referral.fax_visit_note(note.file_url)
+			self.assertFalse(
+				frappe.db.get_value("Referral", referral.name, "visit_note_sent_at"), "not before it went"
+			)
+			self.assertEqual(deliver(name), "Sent")
+		self.assertIn(b"%PDF-1.4 note", api.requests[0]["body"])
+		self.assertTrue(frappe.db.get_value("Referral", referral.name, "visit_note_sent_at"))
+		frappe.db.delete("File", {"name": note.name})
+		frappe.db.delete("Referral", {"name": referral.name})
+		frappe.db.delete("Provider", {"name": provider.name})
+		frappe.db.commit()
+
+	def test_a_not_admitted_notice_goes_by_fax_to_an_office_without_email(self):
+		from referral_crm.closing_loop import notify_referring_office
+		from referral_crm.testing import make_provider, make_referral
+
+		practice = make_practice(fax="+12125550199")
+		self.practices.append(practice)
+		provider = make_provider(practices=[practice.name])
+		referral = make_referral(referring_provider=provider.name)
+		name = notify_referring_office(referral, "not admitted")
+		outbound = frappe.get_doc("Outbound Document", name)
+		self.assertEqual(
+			(outbound.channel, outbound.purpose, outbound.fax_number),
+			("Fax", "Status Notice", "+12125550199"),
+		)
+		self.assertNotIn(referral.patient_last_name, outbound.subject, "no patient name in a subject line")

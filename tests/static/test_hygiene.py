@@ -34,6 +34,7 @@ IGNORE_PERMISSIONS_ALLOWED = {
 	"outbox.py": {
 		"record_attempt": "the delivery job records each attempt of a send the user queued",
 		"log_delivery": "the Communication and Visit a delivered send leaves, written by the delivery job",
+		"stop_note_clock": "the delivery job records when the faxed visit note went",
 	},
 	"reminders.py": {
 		"sync_round_robin_rule": "the Assignment Rule a manager's territory setting keeps in step",

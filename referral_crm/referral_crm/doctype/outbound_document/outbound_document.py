@@ -23,6 +23,7 @@ class OutboundDocument(Document):
 			OutboundDocumentAttempt,
 		)
 
+		attachment: DF.Attach | None
 		attempt_log: DF.Table[OutboundDocumentAttempt]
 		attempts: DF.Int
 		batch: DF.Data | None
@@ -33,9 +34,11 @@ class OutboundDocument(Document):
 		last_error: DF.SmallText | None
 		letter_head: DF.Link | None
 		next_attempt_at: DF.Datetime | None
+		notice_html: DF.LongText | None
 		practice: DF.Link | None
-		print_format: DF.Link
+		print_format: DF.Link | None
 		provider_reference: DF.Data | None
+		purpose: DF.Literal["", "Collateral", "Visit Note", "Status Notice"]
 		reference_doctype: DF.Link
 		reference_name: DF.DynamicLink
 		referral_territory: DF.Link | None
@@ -46,6 +49,8 @@ class OutboundDocument(Document):
 
 	# end: auto-generated types
 	def validate(self):
+		if not (self.print_format or self.attachment or self.notice_html):
+			frappe.throw(_("Say what to send: a print format or a file."))
 		set_phone_numbers(self, ("fax_number",))
 		check_practice_access(self, [self.practice])
 		self.referral_territory = territory_of_practice(self.practice)

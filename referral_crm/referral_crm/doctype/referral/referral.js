@@ -58,7 +58,29 @@ function show_visit_note_clock(frm) {
 			__("Visit Note")
 		);
 		frm.add_custom_button(
-			__("Sent by Fax or Hand"),
+			__("Fax Visit Note"),
+			() => {
+				const files = (frm.get_docinfo().attachments || []).map((f) => f.file_url);
+				if (!files.length) {
+					frappe.msgprint(__("Attach the visit note to this referral first."));
+					return;
+				}
+				frappe.prompt(
+					{ fieldname: "file_url", fieldtype: "Select", label: __("Visit Note"), options: files, default: files[files.length - 1], reqd: 1 },
+					({ file_url }) =>
+						frm.call("fax_visit_note", { file_url }).then((r) =>
+							frappe.show_alert({
+								message: __("Queued as {0}; the clock stops when the fax goes through.", [r.message]),
+								indicator: "blue",
+							})
+						),
+					__("Fax the Visit Note to the Referring Office")
+				);
+			},
+			__("Visit Note")
+		);
+		frm.add_custom_button(
+			__("Sent by Hand"),
 			() => frm.call("mark_visit_note_sent").then(() => frm.reload_doc()),
 			__("Visit Note")
 		);

@@ -160,6 +160,28 @@ class Referral(Document):
 		return send_visit_note(self, file_url)
 
 	@frappe.whitelist()
+	def fax_visit_note(self, file_url: str):
+		"""Fax the attached visit note to the referring office; the clock stops when the fax goes through."""
+		self.check_permission("write")
+		if self.status not in ADMITTED_STATUSES:
+			frappe.throw(_("Only an admitted referral has a visit note to send."))
+		if not frappe.db.exists(
+			"File", {"file_url": file_url, "attached_to_doctype": "Referral", "attached_to_name": self.name}
+		):
+			frappe.throw(_("Attach the visit note to this referral first."))
+		from referral_crm.outbox import queue_send
+
+		return queue_send(
+			"Referral",
+			self.name,
+			None,
+			"Fax",
+			attachment=file_url,
+			purpose="Visit Note",
+			subject=_("Visit note for your referral {0}").format(self.name),
+		).name
+
+	@frappe.whitelist()
 	def mark_visit_note_sent(self):
 		"""The visit note went to the referring office: stop the clock."""
 		self.check_permission("write")
