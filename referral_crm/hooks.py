@@ -12,6 +12,7 @@ app_license = "mit"
 export_python_type_annotations = True
 
 app_include_js = "/assets/referral_crm/js/referral_crm.js"
+doctype_js = {"Contact": "public/js/contact.js"}
 
 extend_bootinfo = "referral_crm.boot.extend_bootinfo"
 

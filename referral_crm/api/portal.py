@@ -147,3 +147,40 @@ def submit_referral(
 		doctype="Referral", document=referral.name, method="Referring office portal: new referral"
 	)
 	return referral.name
+
+
+@frappe.whitelist(methods=["POST"])
+def give_portal_access(contact: str) -> str:
+	"""Make the office contact a portal user (a website user with the Referring Office role) and send the invitation."""
+	frappe.has_permission("Contact", "write", contact, throw=True)
+	if not {"Referral Marketing Manager", "Referral Coordinator", "System Manager"} & set(frappe.get_roles()):
+		frappe.throw(_("Only a coordinator or manager can give portal access."), frappe.PermissionError)
+	doc = frappe.get_doc("Contact", contact)
+	if not any(link.link_doctype == "Practice" for link in doc.links):
+		frappe.throw(_("Link the contact to the practice they work at first."))
+	if not doc.email_id:
+		frappe.throw(_("The contact needs an email address to log in with."))
+	user = doc.user or frappe.db.exists("User", doc.email_id)
+	if not user:
+		new_user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": doc.email_id,
+				"first_name": doc.first_name,
+				"last_name": doc.last_name,
+				"user_type": "Website User",
+				"send_welcome_email": 1,
+			}
+		)
+		new_user.insert(
+			ignore_permissions=True
+		)  # the caller may manage office contacts, not users in general
+		user = new_user.name
+	elif frappe.db.get_value("User", user, "user_type") != "Website User":
+		frappe.throw(_("{0} is a staff login; portal access is for office staff only.").format(user))
+	portal_user = frappe.get_doc("User", user)
+	portal_user.flags.ignore_permissions = True
+	portal_user.add_roles(PORTAL_ROLE)
+	if doc.user != user:
+		doc.db_set("user", user)
+	return user

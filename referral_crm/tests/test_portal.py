@@ -17,9 +17,13 @@ class TestPortal(FrappeTestCase):
 		self.theirs_provider = make_provider(practices=[self.theirs.name])
 		self.mine = make_referral(referring_provider=self.ours_provider.name, patient_last_name="Kowalski")
 		self.other = make_referral(referring_provider=self.theirs_provider.name, patient_last_name="Baker")
-		self.note = save_file("visit-note.pdf", b"%PDF-1.4 note", "Referral", self.mine.name, is_private=1)
+		# contents unique to the run: Frappe shares one stored file among identical uploads
+		self.note_pdf, self.other_pdf = (
+			f"%PDF-1.4 {w} {frappe.generate_hash()}".encode() for w in ("note", "other")
+		)
+		self.note = save_file("visit-note.pdf", self.note_pdf, "Referral", self.mine.name, is_private=1)
 		self.other_note = save_file(
-			"visit-note.pdf", b"%PDF-1.4 other", "Referral", self.other.name, is_private=1
+			"visit-note.pdf", self.other_pdf, "Referral", self.other.name, is_private=1
 		)
 		self.user = make_office_user(self.ours.name)
 
@@ -37,7 +41,7 @@ class TestPortal(FrappeTestCase):
 		)
 
 		get_file(self.mine.name, self.note.name)
-		self.assertEqual(frappe.local.response.filecontent, b"%PDF-1.4 note")
+		self.assertEqual(frappe.local.response.filecontent, self.note_pdf)
 		with self.assertRaises(frappe.PermissionError):
 			get_file(self.other.name, self.other_note.name)
 		with self.assertRaises(frappe.PermissionError):
@@ -82,6 +86,28 @@ class TestPortal(FrappeTestCase):
 				get_my_referrals()
 			frappe.set_user("Administrator")
 
+	def test_a_coordinator_gives_an_office_contact_the_portal(self):
+		from referral_crm.api.portal import give_portal_access, office_practices
+		from referral_crm.testing import make_user
+
+		email = f"nurse-{frappe.generate_hash(length=6)}@office.example"
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": "Nina",
+				"email_ids": [{"email_id": email, "is_primary": 1}],
+				"links": [{"link_doctype": "Practice", "link_name": self.ours.name}],
+			}
+		).insert()
+		frappe.set_user(make_user(["Referral Coordinator"]))
+		user = give_portal_access(contact.name)
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("User", user, "user_type"), "Website User")
+		self.assertEqual(office_practices(user), [self.ours.name])
+		frappe.set_user(make_user(["Physician Liaison"]))
+		with self.assertRaises(frappe.PermissionError):
+			give_portal_access(contact.name)
+
 	def test_the_portal_role_needs_a_second_factor(self):
 		from frappe.twofactor import two_factor_is_enabled_for_
 
@@ -102,7 +128,11 @@ class TestPortalOverHTTP(FrappeAPITestCase):
 		theirs_provider = make_provider(practices=[cls.theirs.name])
 		cls.other = make_referral(referring_provider=theirs_provider.name)
 		cls.other_note = save_file(
-			"visit-note.pdf", b"%PDF-1.4 other", "Referral", cls.other.name, is_private=1
+			"visit-note.pdf",
+			f"%PDF-1.4 other {frappe.generate_hash()}".encode(),
+			"Referral",
+			cls.other.name,
+			is_private=1,
 		)
 		cls.user = make_office_user(cls.ours.name)
 		user = frappe.get_doc("User", cls.user)
