@@ -53,6 +53,8 @@ for _doctype in ("Referral Source Week", "Referral Source Alert", "Partner Issue
 	)
 	has_permission[_doctype] = "referral_crm.permissions.territory.has_permission"
 
+has_permission["File"] = "referral_crm.permissions.phi.file_has_permission"
+
 permission_query_conditions["Commission Statement"] = (
 	"referral_crm.permissions.commission.get_permission_query_conditions"
 )
@@ -62,6 +64,8 @@ has_permission["Commission Statement"] = "referral_crm.permissions.commission.ha
 # --------------------
 
 jinja = {"methods": ["referral_crm.collateral.agency", "referral_crm.collateral.patient_status_rows"]}
+
+after_request = ["referral_crm.audit.after_request"]
 
 doc_events = {"Version": {"before_insert": "referral_crm.permissions.phi.scrub_version"}}
 

@@ -3,15 +3,16 @@
 A portal user is a Website User with the Referring Office role whose Contact is linked to one or
 more Practices. Every method here first finds those practices and answers only about them; a
 referral of another office is "not permitted", exactly as if it did not exist. Each look at
-patient data is written to Frappe's Access Log.
+patient data is written to the PHI Access Log.
 """
 
 import base64
 
 import frappe
 from frappe import _
-from frappe.core.doctype.access_log.access_log import make_access_log
 from frappe.utils.file_manager import save_file
+
+from referral_crm import audit
 
 PORTAL_ROLE = "Referring Office"
 CHANNEL = "Referral Portal"
@@ -78,7 +79,7 @@ def get_my_referrals() -> list[dict]:
 	)
 	for r in referrals:
 		r.files = [{"name": f.name, "file_name": f.file_name} for f in files if f.attached_to_name == r.name]
-	make_access_log(doctype="Referral", method="Referring office portal: list", filters=", ".join(practices))
+	audit.record("Portal", "Referral", [r.name for r in referrals], request="list of the office's referrals")
 	return referrals
 
 
@@ -90,12 +91,7 @@ def get_file(referral: str, file: str):
 	attachment = frappe.get_doc("File", file)
 	if (attachment.attached_to_doctype, attachment.attached_to_name) != ("Referral", doc.name):
 		frappe.throw(_("Not permitted"), frappe.PermissionError)
-	make_access_log(
-		doctype="Referral",
-		document=doc.name,
-		method="Referring office portal: download",
-		file_type=attachment.file_name,
-	)
+	audit.record("Portal", "Referral", [doc.name], request=f"download {attachment.file_name}")
 	frappe.local.response.filename = attachment.file_name
 	with open(attachment.get_full_path(), "rb") as content:
 		frappe.local.response.filecontent = content.read()
@@ -143,9 +139,7 @@ def submit_referral(
 	referral.insert()
 	if content:
 		save_file(file_name or "referral.pdf", content, "Referral", referral.name, is_private=1)
-	make_access_log(
-		doctype="Referral", document=referral.name, method="Referring office portal: new referral"
-	)
+	audit.record("Portal", "Referral", [referral.name], request="new referral sent in")
 	return referral.name
 
 

@@ -23,3 +23,22 @@ def scrub_version(doc, method=None) -> None:
 		for field, old, new in data.get("changed", [])
 	]
 	doc.data = json.dumps(data, separators=(",", ":"))
+
+
+PHI_DOCTYPES = ("Referral",)
+
+
+def reads_phi(doctype: str, user: str | None = None) -> bool:
+	"""Whether the user holds a role that may read the document type's patient data (level 1)."""
+	return 1 in frappe.get_meta(doctype).get_permlevel_access("read", user=user)
+
+
+def file_has_permission(doc, ptype=None, user=None) -> bool | None:
+	"""A referral's attachments (face sheets, orders, visit notes) are patient data: level-1 readers only.
+
+	Frappe lets anyone who can read the referral download its files; a liaison may read the referral's
+	level 0 (source, status) but not the patient, so not the patient's documents either.
+	"""
+	if doc.attached_to_doctype in PHI_DOCTYPES and not reads_phi(doc.attached_to_doctype, user):
+		return False
+	return None

@@ -48,9 +48,11 @@ class TestPortal(FrappeTestCase):
 			get_file(self.mine.name, self.other_note.name)  # another referral's file through our referral
 
 		frappe.set_user("Administrator")
-		logs = frappe.get_all("Access Log", filters={"user": self.user}, pluck="method")
-		self.assertIn("Referring office portal: list", logs)
-		self.assertIn("Referring office portal: download", logs)
+		logs = frappe.get_all(
+			"PHI Access Log", filters={"user": self.user, "channel": "Portal"}, fields=["records", "request"]
+		)
+		self.assertIn({"records": self.mine.name, "request": "list of the office's referrals"}, logs)
+		self.assertIn({"records": self.mine.name, "request": f"download {self.note.file_name}"}, logs)
 
 	def test_an_office_sends_a_referral_with_its_form(self):
 		frappe.set_user(self.user)

@@ -112,6 +112,7 @@ MATRIX_DOCTYPES = (
 	"Route Plan",
 	"Provider Spend",
 	"Mileage Log",
+	"PHI Access Log",
 )
 # What a DocType keeps behind permission level 1, when it is not patient data.
 LEVEL_ONE_HOLDS = {"Provider Spend": "manager override"}

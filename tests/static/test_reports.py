@@ -13,6 +13,7 @@ def test_the_reports_exist():
 		"Referral Funnel",
 		"Duplicate Records",
 		"Spend by Physician",
+		"PHI Access",
 	}
 
 

@@ -1,0 +1,415 @@
+"""Server time of the desk's lists, reports and workspaces, and of the monthly statements, at size.
+
+Runs on the site the weekly-alert benchmark seeded (its practices, referrals and users), adds
+visits and providers until the site holds at least the sizes asked for, then times what the desk
+asks the server for, as the people who use it:
+
+	bench --site bench.localhost execute referral_crm.benchmarks.weekly_alerts.seed
+	bench --site bench.localhost execute referral_crm.benchmarks.scale.main
+
+Sizes by --kwargs "{'visits': 2000000, 'providers': 200000, 'repeat': 20}". Seeded visits are named
+BENCH-VIS-…, providers BENCH-PROV-…; a rerun reuses them. Results are in docs/benchmarks.md.
+"""
+
+import json
+import random
+import statistics
+import time
+from datetime import datetime, timedelta
+
+import frappe
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import Count
+from frappe.utils import add_days, add_months, get_first_day, getdate, now_datetime
+
+from referral_crm.benchmarks.weekly_alerts import (
+	PRACTICE_PREFIX,
+	USER_DOMAIN,
+	_ensure_users,
+	_insert,
+	_peak_rss_mb,
+)
+
+VISIT_PREFIX = "BENCH-VIS-"
+PROVIDER_PREFIX = "BENCH-PROV-"
+MANAGER = f"bench-manager@{USER_DOMAIN}"
+CHANNELS = (
+	("In Person", 55),
+	("Phone Call", 25),
+	("Fax", 8),
+	("Email", 6),
+	("Drop Off", 4),
+	("Lunch and Learn", 2),
+)
+OUTCOMES = (
+	("Spoke with Office Staff", 35),
+	("Left Materials", 20),
+	("Spoke with Provider", 15),
+	("Left Voicemail", 10),
+	("No Answer", 8),
+	("Meeting Scheduled", 6),
+	("Referral Promised", 4),
+	("Not Interested", 2),
+)
+VISIT_FIELDS = (
+	"name",
+	"practice",
+	"practice_name",
+	"channel",
+	"outcome",
+	"visit_datetime",
+	"user",
+	"referral_territory",
+	"remarks",
+	"creation",
+	"modified",
+	"owner",
+	"modified_by",
+	"docstatus",
+)
+PROVIDER_FIELDS = (
+	"name",
+	"first_name",
+	"last_name",
+	"provider_name",
+	"npi",
+	"primary_practice",
+	"referral_territory",
+	"creation",
+	"modified",
+	"owner",
+	"modified_by",
+	"docstatus",
+)
+
+
+def _count(doctype: str, prefix: str | None = None) -> int:
+	table = DocType(doctype)
+	query = frappe.qb.from_(table).select(Count("*"))
+	if prefix:
+		query = query.where(table.name.like(f"{prefix}%"))
+	return query.run()[0][0]
+
+
+def _bench_practices() -> list[tuple]:
+	return frappe.db.sql(
+		"select name, practice_name, referral_territory, liaison from tabPractice where name like %s order by name",
+		(f"{PRACTICE_PREFIX}%",),
+	)
+
+
+def _weighted(rng: random.Random, pairs, k: int) -> list:
+	return rng.choices([v for v, _ in pairs], [w for _, w in pairs], k=k)
+
+
+def seed_visits(visits: int, days: int = 730, seed: int = 11) -> int:
+	"""Two years of visits over the benchmark's practices, each by the practice's liaison."""
+	have = _count("Visit", VISIT_PREFIX)
+	if have >= visits:
+		return 0
+	rng = random.Random(seed + have)
+	practices = _bench_practices()
+	if not practices:
+		frappe.throw("Seed the weekly-alert benchmark first: its practices carry the visits.")
+	end = now_datetime().replace(microsecond=0)
+
+	def rows():
+		for number in range(have + 1, visits + 1):
+			name, practice_name, territory, liaison = practices[rng.randrange(len(practices))]
+			at = end - timedelta(days=rng.random() * days)
+			at = at.replace(hour=rng.randint(8, 16), minute=rng.randrange(0, 60, 5), second=0)
+			yield (
+				f"{VISIT_PREFIX}{number:07d}",
+				name,
+				practice_name,
+				_weighted(rng, CHANNELS, 1)[0],
+				_weighted(rng, OUTCOMES, 1)[0],
+				at,
+				liaison,
+				territory,
+				"Dropped off the new flyer; asked about the wound care program.",
+				at,
+				at,
+				liaison,
+				liaison,
+				0,
+			)
+
+	return _insert("Visit", VISIT_FIELDS, rows())
+
+
+def seed_providers(providers: int, seed: int = 13) -> int:
+	"""Providers until the site holds `providers` of them, each at one of the benchmark's practices."""
+	missing = providers - _count("Provider")
+	if missing <= 0:
+		return 0
+	rng = random.Random(seed)
+	practices = _bench_practices()
+	first = _count("Provider", PROVIDER_PREFIX) + 1
+	now = now_datetime()
+	first_names = ("Anita", "Brian", "Chen", "Deepa", "Elena", "Farid", "Grace", "Hector", "Irene", "Jamal")
+	last_names = ("Okafor", "Nguyen", "Schwartz", "Patel", "Kowalski", "Rivera", "Cohen", "Haddad", "Kim")
+
+	def rows():
+		for number in range(first, first + missing):
+			name, _, territory, _ = practices[rng.randrange(len(practices))]
+			first_name, last_name = rng.choice(first_names), rng.choice(last_names)
+			yield (
+				f"{PROVIDER_PREFIX}{number:07d}",
+				first_name,
+				last_name,
+				f"{first_name} {last_name}",
+				None,
+				name,
+				territory,
+				now,
+				now,
+				"Administrator",
+				"Administrator",
+				0,
+			)
+
+	return _insert("Provider", PROVIDER_FIELDS, rows())
+
+
+def _ensure_manager() -> str:
+	if not frappe.db.exists("User", MANAGER):
+		user = frappe.get_doc(
+			{"doctype": "User", "email": MANAGER, "first_name": "Bench Manager", "send_welcome_email": 0}
+		)
+		user.flags.no_welcome_mail = True
+		user.insert(ignore_permissions=True)
+		user.add_roles("Referral Marketing Manager")
+		frappe.db.commit()
+	return MANAGER
+
+
+def _time(call, repeat: int) -> dict:
+	"""Median and p95 of `repeat` timed calls after one warm-up call (caches as a working site has them)."""
+	call()
+	times = []
+	for _ in range(repeat):
+		started = time.perf_counter()
+		call()
+		times.append((time.perf_counter() - started) * 1000)
+		frappe.db.rollback()
+	times.sort()
+	return {
+		"median_ms": round(statistics.median(times), 1),
+		"p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1),
+	}
+
+
+def _list_view(doctype: str, filters: list, fields: list[str]):
+	"""What the desk's list view asks for: a page of 20 rows and the count."""
+	from frappe.desk.reportview import get, get_count
+
+	def call():
+		frappe.local.form_dict = frappe._dict(
+			doctype=doctype,
+			fields=json.dumps([f"`tab{doctype}`.`{f}`" for f in fields]),
+			filters=json.dumps(filters),
+			order_by=f"`tab{doctype}`.`modified` desc",
+			start=0,
+			page_length=20,
+			view="List",
+			with_comment_count=1,
+		)
+		get()
+		frappe.local.form_dict = frappe._dict(doctype=doctype, filters=json.dumps(filters), distinct="false")
+		get_count()
+
+	return call
+
+
+def _report(name: str, filters: dict):
+	from frappe.desk.query_report import run
+
+	return lambda: run(name, filters=filters, ignore_prepared_report=True)
+
+
+def _workspace(name: str):
+	"""The workspace page, each of its number cards and each chart, as the desk loads them."""
+	from frappe.desk.desktop import get_desktop_page
+	from frappe.desk.doctype.dashboard_chart.dashboard_chart import get as get_chart
+	from frappe.desk.doctype.number_card.number_card import get_result
+
+	workspace = frappe.get_doc("Workspace", name)
+
+	def call():
+		get_desktop_page(json.dumps({"name": name, "title": workspace.title, "public": 1}))
+		for row in workspace.number_cards:
+			card = frappe.get_doc("Number Card", row.number_card_name)
+			filters = json.loads(card.filters_json or "[]")
+			for doctype, field, operator, _ in json.loads(card.dynamic_filters_json or "[]"):
+				filters.append([doctype, field, operator, str(getdate())])
+			get_result(card, filters)
+		for row in workspace.charts:
+			get_chart(chart_name=row.chart_name, refresh=1)
+
+	return call
+
+
+def measure(repeat: int = 20) -> list[dict]:
+	"""Each desk action, timed as the user who does it. Returns rows of action, user, median, p95."""
+	manager = _ensure_manager()
+	liaisons, coordinators = _ensure_users()
+	territory, practice = frappe.db.get_value(
+		"Practice",
+		{"name": ("like", f"{PRACTICE_PREFIX}%"), "account_stage": "Referring"},
+		["referral_territory", "name"],
+		order_by="name",
+	)
+	liaison = frappe.db.get_value("Practice", practice, "liaison")
+	today = getdate()
+	week_start = add_days(today, -today.weekday() - 7)
+	busy_source = frappe.db.sql(
+		"select referring_practice from tabReferral where received_at >= %s group by referring_practice"
+		" order by count(*) desc limit 1",
+		(add_days(today, -90),),
+	)[0][0]
+	actions = [
+		(
+			"Practice list: territory + stage",
+			manager,
+			_list_view(
+				"Practice",
+				[
+					["Practice", "referral_territory", "=", territory],
+					["Practice", "account_stage", "=", "Referring"],
+				],
+				["name", "practice_name", "account_stage", "city", "liaison"],
+			),
+		),
+		(
+			"Practice list: territory + stage (liaison, own territories)",
+			liaison,
+			_list_view(
+				"Practice",
+				[
+					["Practice", "referral_territory", "=", territory],
+					["Practice", "account_stage", "=", "Referring"],
+				],
+				["name", "practice_name", "account_stage", "city", "liaison"],
+			),
+		),
+		(
+			"Referral list: source + week",
+			manager,
+			_list_view(
+				"Referral",
+				[
+					["Referral", "referring_practice", "=", busy_source],
+					["Referral", "received_at", "between", [str(add_days(week_start, -84)), str(week_start)]],
+				],
+				["name", "status", "received_at", "referring_practice", "channel"],
+			),
+		),
+		(
+			"Referral list: one week, all sources",
+			manager,
+			_list_view(
+				"Referral",
+				[["Referral", "received_at", "between", [str(week_start), str(add_days(week_start, 6))]]],
+				["name", "status", "received_at", "referring_practice", "channel"],
+			),
+		),
+		(
+			"Visit list: liaison + last 30 days",
+			liaison,
+			_list_view(
+				"Visit",
+				[
+					["Visit", "user", "=", liaison],
+					["Visit", "visit_datetime", ">=", str(add_days(today, -30))],
+				],
+				["name", "practice_name", "channel", "outcome", "visit_datetime"],
+			),
+		),
+		(
+			"Report: Referral Trend by Source (8 weeks)",
+			manager,
+			_report(
+				"Referral Trend by Source", {"source_type": "Practice", "to_date": str(today), "weeks": 8}
+			),
+		),
+		(
+			"Report: Source Scorecard (12 weeks)",
+			manager,
+			_report(
+				"Source Scorecard",
+				{"source_type": "Practice", "from_date": str(add_days(today, -84)), "to_date": str(today)},
+			),
+		),
+		(
+			"Report: Referral Funnel (12 weeks)",
+			manager,
+			_report("Referral Funnel", {"from_date": str(add_days(today, -84)), "to_date": str(today)}),
+		),
+		(
+			"Report: Liaison Activity (8 weeks)",
+			manager,
+			_report("Liaison Activity", {"from_date": str(add_days(today, -56)), "to_date": str(today)}),
+		),
+		(
+			"Report: Spend by Physician (year)",
+			manager,
+			_report("Spend by Physician", {"year": today.year, "group_by": "Physician"}),
+		),
+		(
+			"Report: Duplicate Records (practices)",
+			manager,
+			_report("Duplicate Records", {"doctype": "Practice", "threshold": 80}),
+		),
+		("Workspace: Referral CRM (manager)", manager, _workspace("Referral CRM")),
+		("Workspace: Referral Liaison", liaison, _workspace("Referral Liaison")),
+		("Workspace: Referral Coordination", coordinators[0], _workspace("Referral Coordination")),
+	]
+	results = []
+	for label, user, call in actions:
+		frappe.set_user(user)
+		figures = _time(call, repeat if "Duplicate" not in label else max(3, repeat // 4))
+		frappe.set_user("Administrator")
+		results.append({"action": label, "user": user.split("@")[0], **figures})
+		print(f"{label:<62} median {figures['median_ms']:>8} ms   p95 {figures['p95_ms']:>8} ms", flush=True)
+	return results
+
+
+def statements(repeat: int = 3) -> dict:
+	"""Time the monthly commission statements for last month, rolled back after each run."""
+	from referral_crm.commissions import generate_statements
+
+	period = get_first_day(add_months(getdate(), -1))
+	if not frappe.db.exists("Commission Rule", "Bench: admitted referral"):
+		frappe.get_doc(
+			{
+				"doctype": "Commission Rule",
+				"rule_name": "Bench: admitted referral",
+				"enabled": 1,
+				"basis": "Referral Admitted",
+				"amount": 50,
+				"new_account_bonus": 150,
+				"eligibility_days": 365,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+	times, made = [], 0
+	for _ in range(repeat):
+		started = time.perf_counter()
+		made = len(generate_statements(period))
+		times.append(time.perf_counter() - started)
+		frappe.db.rollback()
+	return {"statements": made, "median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2)}
+
+
+def main(visits: int = 2_000_000, providers: int = 200_000, repeat: int = 20) -> dict:
+	started = time.perf_counter()
+	written = seed_visits(visits) + seed_providers(providers)
+	seed_s = round(time.perf_counter() - started, 1)
+	sizes = {dt: _count(dt) for dt in ("Practice", "Provider", "Referral", "Visit")}
+	print(f"seeded {written} rows in {seed_s} s; site holds {sizes}", flush=True)
+	results = measure(repeat)
+	statement_figures = statements()
+	print(f"commission statements: {statement_figures}", flush=True)
+	print(f"peak memory {_peak_rss_mb():.0f} MB at {datetime.now():%Y-%m-%d %H:%M}", flush=True)
+	return {"sizes": sizes, "seed_s": seed_s, "results": results, "statements": statement_figures}
