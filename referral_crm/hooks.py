@@ -66,8 +66,14 @@ has_permission["Commission Statement"] = "referral_crm.permissions.commission.ha
 jinja = {"methods": ["referral_crm.collateral.agency", "referral_crm.collateral.patient_status_rows"]}
 
 after_request = ["referral_crm.audit.after_request"]
+auth_hooks = ["referral_crm.security.on_request"]
+on_session_creation = ["referral_crm.security.on_session_creation"]
 
-doc_events = {"Version": {"before_insert": "referral_crm.permissions.phi.scrub_version"}}
+doc_events = {
+	"Version": {"before_insert": "referral_crm.permissions.phi.scrub_version"},
+	"User": {"validate": "referral_crm.security.on_user_validate"},
+	"File": {"validate": "referral_crm.permissions.phi.keep_phi_files_private"},
+}
 
 # Scheduled jobs
 # --------------
@@ -80,6 +86,7 @@ scheduler_events = {
 		"referral_crm.reminders.send_follow_up_reminders",
 		"referral_crm.reminders.remind_birthdays",
 		"referral_crm.reminders.remind_card_occasions",
+		"referral_crm.security.keep_policy_applied",
 	],
 	"daily_long": [
 		"referral_crm.mileage.build_yesterdays_mileage",

@@ -250,10 +250,27 @@ def _workspace(name: str):
 	return call
 
 
+def _ensure_members() -> None:
+	"""Each benchmark liaison and coordinator belongs to the territories of the practices they own."""
+	for territory, user, role in frappe.db.sql(
+		"""select distinct referral_territory, liaison, 'Physician Liaison' from tabPractice
+		where name like %(prefix)s and liaison is not null
+		union select distinct referral_territory, referral_coordinator, 'Referral Coordinator' from tabPractice
+		where name like %(prefix)s and referral_coordinator is not null""",
+		{"prefix": f"{PRACTICE_PREFIX}%"},
+	):
+		doc = frappe.get_doc("Referral Territory", territory)
+		if not any(m.user == user for m in doc.members):
+			doc.append("members", {"user": user, "territory_role": role})
+			doc.save(ignore_permissions=True)
+	frappe.db.commit()
+
+
 def measure(repeat: int = 20) -> list[dict]:
 	"""Each desk action, timed as the user who does it. Returns rows of action, user, median, p95."""
 	manager = _ensure_manager()
 	liaisons, coordinators = _ensure_users()
+	_ensure_members()
 	territory, practice = frappe.db.get_value(
 		"Practice",
 		{"name": ("like", f"{PRACTICE_PREFIX}%"), "account_stage": "Referring"},

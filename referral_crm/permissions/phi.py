@@ -42,3 +42,13 @@ def file_has_permission(doc, ptype=None, user=None) -> bool | None:
 	if doc.attached_to_doctype in PHI_DOCTYPES and not reads_phi(doc.attached_to_doctype, user):
 		return False
 	return None
+
+
+def keep_phi_files_private(doc, method=None) -> None:
+	"""A file attached to a referral is patient data: never public (a public file is readable without login)."""
+	if doc.attached_to_doctype in PHI_DOCTYPES and not doc.is_private:
+		frappe.throw(
+			frappe._("Files on a {0} hold patient data: tick Is Private before you attach it.").format(
+				frappe._(doc.attached_to_doctype)
+			)
+		)

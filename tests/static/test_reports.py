@@ -14,6 +14,7 @@ def test_the_reports_exist():
 		"Duplicate Records",
 		"Spend by Physician",
 		"PHI Access",
+		"HIPAA Readiness",
 	}
 
 

@@ -17,7 +17,18 @@ class PHIAccessLog(Document):
 		from frappe.types import DF
 
 		accessed_at: DF.Datetime | None
-		channel: DF.Literal["Desk Form", "REST", "API", "List or Report View", "Export", "App Report", "Print", "File Download", "Search", "Portal"]
+		channel: DF.Literal[
+			"Desk Form",
+			"REST",
+			"API",
+			"List or Report View",
+			"Export",
+			"App Report",
+			"Print",
+			"File Download",
+			"Search",
+			"Portal",
+		]
 		ip_address: DF.Data | None
 		records: DF.LongText | None
 		reference_doctype: DF.Link | None
@@ -25,6 +36,7 @@ class PHIAccessLog(Document):
 		request: DF.SmallText | None
 		row_count: DF.Int
 		user: DF.Link | None
+
 	# end: auto-generated types
 	def validate(self):
 		if not self.is_new():
