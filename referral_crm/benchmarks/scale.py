@@ -93,7 +93,8 @@ def _count(doctype: str, prefix: str | None = None) -> int:
 
 def _bench_practices() -> list[tuple]:
 	return frappe.db.sql(
-		"select name, practice_name, referral_territory, liaison from tabPractice where name like %s order by name",
+		"select name, practice_name, referral_territory, liaison from tabPractice"
+		" where name like %s and liaison is not null order by name",
 		(f"{PRACTICE_PREFIX}%",),
 	)
 
@@ -430,3 +431,45 @@ def main(visits: int = 2_000_000, providers: int = 200_000, repeat: int = 20) ->
 	print(f"commission statements: {statement_figures}", flush=True)
 	print(f"peak memory {_peak_rss_mb():.0f} MB at {datetime.now():%Y-%m-%d %H:%M}", flush=True)
 	return {"sizes": sizes, "seed_s": seed_s, "results": results, "statements": statement_figures}
+
+
+def api_clients(clients: int = 20, path: str = "/tmp/referral_crm_api_clients.json") -> str:
+	"""API users for the REST load benchmark: per client an intake integration and a liaison, with keys.
+
+	Each simulated client is its own integration user, as each EHR or fax server would be; the
+	intake API's rate limit (300 a minute) is per user.
+	"""
+	liaisons, _ = _ensure_users()
+	practices = [p[0] for p in _bench_practices()[:200]]
+	tokens = []
+	for number in range(1, clients + 1):
+		pair = {}
+		for kind, role in (("intake", "Intake Coordinator"), ("liaison", None)):
+			email = (
+				f"bench-api-{kind}-{number:02d}@{USER_DOMAIN}" if role else liaisons[number % len(liaisons)]
+			)
+			if role and not frappe.db.exists("User", email):
+				user = frappe.get_doc(
+					{
+						"doctype": "User",
+						"email": email,
+						"first_name": f"Bench API {number}",
+						"send_welcome_email": 0,
+					}
+				)
+				user.flags.no_welcome_mail = True
+				user.insert(ignore_permissions=True)
+				user.add_roles(role)
+			key, secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
+			doc = frappe.get_doc("User", email)
+			doc.api_key, doc.api_secret = key, secret
+			doc.save(ignore_permissions=True)
+			pair[kind] = {"user": email, "token": f"token {key}:{secret}"}
+		pair["practices"] = [
+			p for p in practices if frappe.db.get_value("Practice", p, "liaison") == pair["liaison"]["user"]
+		] or practices[:5]
+		tokens.append(pair)
+	frappe.db.commit()
+	with open(path, "w") as out:
+		json.dump(tokens, out)
+	return path
