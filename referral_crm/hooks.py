@@ -73,6 +73,10 @@ doc_events = {
 	"Version": {"before_insert": "referral_crm.permissions.phi.scrub_version"},
 	"User": {"validate": "referral_crm.security.on_user_validate"},
 	"File": {"validate": "referral_crm.permissions.phi.keep_phi_files_private"},
+	**{
+		doctype: {"validate": "referral_crm.security.validate_text"}
+		for doctype in ("Practice", "Provider", "Referral", "Visit", "Partner Issue", "Referral Territory")
+	},
 }
 
 # Scheduled jobs

@@ -163,6 +163,7 @@ def on_request() -> None:
 	path = frappe.request.path if getattr(frappe.local, "request", None) else ""
 	if path.startswith("/private/files/"):
 		guard_private_file(path, user)
+	refuse_bulk_phi_reads(path, user)
 	if not by_key:
 		end_old_session(user)
 
@@ -172,6 +173,40 @@ def guard_private_file(path: str, user: str) -> None:
 	attached = frappe.get_all("File", filters={"file_url": path}, pluck="attached_to_doctype")
 	if any(doctype in PHI_DOCTYPES and not reads_phi(doctype, user) for doctype in attached):
 		raise frappe.PermissionError(_("You may not open patient documents."))
+
+
+BULK_ROWS = 500
+LIST_METHODS = {  # method: the argument that asks for how many rows (0 means all)
+	"frappe.client.get_list": "limit_page_length",
+	"frappe.desk.reportview.get": "page_length",
+	"frappe.desk.reportview.get_list": "page_length",
+}
+
+
+def refuse_bulk_phi_reads(path: str, user: str) -> None:
+	"""More than BULK_ROWS patient records in one read is an export, whatever the channel says it is.
+
+	Frappe checks the export right only in the list view's Export; a REST or `get_list` call asking
+	for every referral would otherwise take the whole patient list with a read right alone.
+	"""
+	form = frappe.form_dict
+	doctype, asked = None, None
+	for prefix in ("/api/resource/", "/api/v1/resource/", "/api/v2/document/"):
+		parts = path[len(prefix) :].strip("/").split("/") if path.startswith(prefix) else []
+		if len(parts) == 1 and frappe.request.method == "GET":
+			doctype, asked = parts[0], form.get("limit_page_length", form.get("limit", 20))
+	method = path.rsplit("/", 1)[-1] if "/method/" in path else None
+	if method in LIST_METHODS:
+		doctype, asked = form.get("doctype"), form.get(LIST_METHODS[method], 20)
+	if doctype not in PHI_DOCTYPES:
+		return
+	rows = cint(asked)
+	if (rows == 0 or rows > BULK_ROWS) and not frappe.has_permission(doctype, "export", user=user):
+		raise frappe.PermissionError(
+			_(
+				"Reading more than {0} referrals at once is an export; only a manager may export referrals."
+			).format(BULK_ROWS)
+		)
 
 
 def end_old_session(user: str) -> None:
@@ -186,3 +221,36 @@ def end_old_session(user: str) -> None:
 	if (now_datetime() - get_datetime(started)).total_seconds() > p.lifetime_hours * 3600:
 		frappe.local.login_manager.logout()
 		raise frappe.SessionExpired(_("Your session has ended; please log in again."))
+
+
+FORMULA_CHECKED_TYPES = ("Data", "Small Text", "Text")
+TEXT_BYTES = {"Small Text": 65_535, "Text": 65_535}  # MariaDB TEXT columns
+
+
+def validate_text(doc, method=None) -> None:
+	"""Text a spreadsheet would run as a formula never enters the CRM, and no text outgrows its column.
+
+	Frappe's own list and report exports write values as they are; refusing formulas at entry keeps
+	every export (ours escape as well) safe to open in Excel. Frappe checks the length of short
+	fields itself but lets a long note reach the database, which then fails with a server error.
+	"""
+	from referral_crm.core.cells import is_formula
+
+	for df in doc.meta.fields:
+		value = doc.get(df.fieldname)
+		if not isinstance(value, str) or df.fieldtype not in FORMULA_CHECKED_TYPES:
+			continue
+		if is_formula(value):
+			frappe.throw(
+				_("{0} starts like a spreadsheet formula ({1}); take out the leading character.").format(
+					_(df.label), frappe.bold(frappe.utils.escape_html(value[:40]))
+				),
+				title=_("Not Saved"),
+			)
+		limit = TEXT_BYTES.get(df.fieldtype)
+		if limit and len(value.encode()) > limit:
+			frappe.throw(
+				_("{0} is too long: keep it under {1} characters.").format(_(df.label), limit // 4),
+				frappe.CharacterLengthExceededError,
+				title=_("Not Saved"),
+			)

@@ -6,11 +6,12 @@ key and secret ("Authorization: token <key>:<secret>") of a user holding the Int
 
 import base64
 import binascii
+from datetime import date
 
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils import get_datetime, now_datetime
+from frappe.utils import escape_html, get_datetime, now_datetime
 
 from referral_crm.core.errors import InvalidNPIError
 from referral_crm.core.npi import validate_npi
@@ -29,7 +30,7 @@ class IntakeError(frappe.ValidationError):
 @frappe.whitelist(methods=["POST"])
 @rate_limit(limit=300, seconds=60)
 def create_referral(
-	patient: dict,
+	patient: dict | None = None,
 	referring_provider: dict | None = None,
 	primary_care_provider: dict | None = None,
 	external_id: str | None = None,
@@ -47,12 +48,16 @@ def create_referral(
 
 	_require(isinstance(patient, dict), _("patient must be an object"))
 	for key in ("first_name", "last_name"):
-		_require(str(patient.get(key) or "").strip(), _("patient.{0} is required").format(key))
+		_require(
+			isinstance(patient.get(key), str) and patient[key].strip(),
+			_("patient.{0} is required").format(key),
+		)
 	channels = frappe.get_meta("Referral").get_field("channel").options.split("\n")
 	_require(channel in channels, _("channel must be one of: {0}").format(", ".join(channels)))
 	if service_line:
 		_require(
-			frappe.db.exists("Service Line", service_line), _("Unknown service_line {0}").format(service_line)
+			frappe.db.exists("Service Line", service_line),
+			_("Unknown service_line {0}").format(shown(service_line)),
 		)
 	files = _decode_attachments(attachments or [])
 
@@ -70,7 +75,7 @@ def create_referral(
 			"primary_care_provider": pcp,
 			"patient_first_name": patient["first_name"].strip(),
 			"patient_last_name": patient["last_name"].strip(),
-			"patient_date_of_birth": patient.get("date_of_birth"),
+			"patient_date_of_birth": _date_of_birth(patient.get("date_of_birth")),
 			"patient_phone": patient.get("phone"),
 			"insurance_member_id": patient.get("insurance_member_id"),
 			"insurance_payer": patient.get("insurance_payer")
@@ -114,7 +119,7 @@ def resolve_provider(info: dict) -> tuple[str, str]:
 		try:
 			npi = validate_npi(info["npi"])
 		except InvalidNPIError:
-			frappe.throw(_("{0} is not a valid NPI.").format(frappe.bold(info["npi"])), IntakeError)
+			frappe.throw(_("{0} is not a valid NPI.").format(shown(info["npi"])), IntakeError)
 		if provider := frappe.db.get_value("Provider", {"npi": npi}):
 			return provider, "npi"
 
@@ -125,7 +130,7 @@ def resolve_provider(info: dict) -> tuple[str, str]:
 			phones.append(normalize_phone(info.get(key), region))
 		except ValueError:
 			frappe.throw(
-				_("{0} {1} is not a valid phone number.").format(key, frappe.bold(info.get(key))), IntakeError
+				_("{0} {1} is not a valid phone number.").format(key, shown(info.get(key))), IntakeError
 			)
 	provider, how = find_provider(None, first, last, phones)
 	if provider:
@@ -161,7 +166,7 @@ def _datetime(value: str):
 		return get_datetime(value)
 	except Exception:
 		frappe.throw(
-			_("received_at {0} is not a date and time (use ISO 8601).").format(frappe.bold(value)),
+			_("received_at {0} is not a date and time (use ISO 8601).").format(shown(value)),
 			IntakeError,
 		)
 
@@ -178,14 +183,32 @@ def _decode_attachments(attachments: list) -> list[tuple[str, bytes]]:
 		try:
 			content = base64.b64decode(item["content_base64"], validate=True)
 		except (binascii.Error, ValueError):
-			frappe.throw(
-				_("attachment {0} is not valid base64").format(frappe.bold(item["filename"])), IntakeError
-			)
+			frappe.throw(_("attachment {0} is not valid base64").format(shown(item["filename"])), IntakeError)
 		_require(
-			len(content) <= MAX_ATTACHMENT_BYTES, _("attachment {0} is over 10 MB").format(item["filename"])
+			len(content) <= MAX_ATTACHMENT_BYTES,
+			_("attachment {0} is over 10 MB").format(shown(item["filename"])),
 		)
 		files.append((item["filename"], content))
 	return files
+
+
+def _date_of_birth(value) -> str | None:
+	if value in (None, ""):
+		return None
+	try:
+		born = date.fromisoformat(str(value).strip())
+	except ValueError:
+		frappe.throw(
+			_("patient.date_of_birth {0} is not a date (use YYYY-MM-DD).").format(shown(value)), IntakeError
+		)
+	_require(born <= date.today(), _("patient.date_of_birth is in the future"))
+	return born.isoformat()
+
+
+def shown(value) -> str:
+	"""A caller's value quoted back in an error: escaped (the desk shows messages as HTML) and cut short."""
+	text = str(value)
+	return frappe.bold(escape_html(text if len(text) <= 80 else text[:80] + "…"))
 
 
 def _require(condition, message: str) -> None:

@@ -12,3 +12,7 @@ class InvalidPhoneNumberError(DomainError):
 
 class InvalidZipCodeError(DomainError):
 	pass
+
+
+class UnreadableFileError(DomainError):
+	pass

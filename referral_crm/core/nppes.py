@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from referral_crm.core.errors import InvalidNPIError, InvalidPhoneNumberError
+from referral_crm.core.errors import InvalidNPIError, InvalidPhoneNumberError, UnreadableFileError
 from referral_crm.core.npi import validate_npi
 from referral_crm.core.phone import normalize_phone
 from referral_crm.core.taxonomy import normalize_taxonomy_code
@@ -289,10 +289,17 @@ def read_nppes(
 			return
 		columns = _Columns(header)
 		yield from _rows(reader, columns, row_filter)
+	except (UnicodeDecodeError, csv.Error) as error:
+		raise UnreadableFileError(
+			f"The file is not an NPPES CSV in UTF-8 ({error.__class__.__name__})."
+		) from None
 	finally:
 		stream.close()
 		if archive:
 			archive.close()
+
+
+MAX_FIELD = 300  # the published layout's longest field is 300 characters (most are 70 or fewer)
 
 
 def _rows(reader, columns: _Columns, f: NppesFilter) -> Iterator[NppesRecord | NppesSkip | NppesRowError]:
@@ -340,10 +347,13 @@ def _rows(reader, columns: _Columns, f: NppesFilter) -> Iterator[NppesRecord | N
 		if codes and not any(row[i] in codes for i in taxonomy_i):
 			yield NppesSkip(line, "no listed taxonomy code")
 			continue
+		if max(map(len, row)) > MAX_FIELD:
+			yield NppesRowError(line, f"a field longer than {MAX_FIELD} characters")
+			continue
 		try:
 			npi = validate_npi(row[npi_i])
 		except InvalidNPIError:
-			yield NppesRowError(line, f"NPI {row[npi_i]!r} fails the check digit")
+			yield NppesRowError(line, f"NPI {row[npi_i][:20]!r} fails the check digit")
 			continue
 		yield _record(row, line, npi, int(entity), columns)
 

@@ -247,3 +247,26 @@ def test_the_fast_nppes_phone_path_agrees_with_the_phone_rules(digits):
 @given(st.text(alphabet="0123456789 -", min_size=0, max_size=14))
 def test_npi_cleaning_is_idempotent(text):
 	assert clean_npi(clean_npi(text)) == clean_npi(text)
+
+
+def test_a_file_that_is_not_utf8_is_refused_whole(tmp_path):
+	from referral_crm.core.errors import UnreadableFileError
+
+	path = tmp_path / "npidata_pfile.csv"
+	path.write_bytes(",".join(NPPES_HEADER).encode("utf-16"))
+	with pytest.raises(UnreadableFileError):
+		list(read_nppes(str(path)))
+
+
+def test_a_row_with_an_overlong_field_is_an_error_not_a_record(tmp_path):
+	from referral_crm.core.nppes import MAX_FIELD, NppesRowError
+
+	row = [""] * len(NPPES_HEADER)
+	row[NPPES_HEADER.index("NPI")] = "1245319599"
+	row[NPPES_HEADER.index("Entity Type Code")] = "1"
+	row[NPPES_HEADER.index("Provider Last Name (Legal Name)")] = "A" * (MAX_FIELD + 1)
+	path = tmp_path / "npidata_pfile.csv"
+	with open(path, "w", newline="") as out:
+		csv.writer(out).writerows([NPPES_HEADER, row])
+	(result,) = list(read_nppes(str(path)))
+	assert isinstance(result, NppesRowError) and "longer than" in result.message

@@ -12,6 +12,7 @@ from frappe.utils.file_manager import save_file
 from frappe.utils.nestedset import get_descendants_of
 from frappe.utils.pdf import get_pdf
 
+from referral_crm.core.cells import safe_cell
 from referral_crm.core.stages import DO_NOT_CONTACT
 
 ADDRESS_COLUMNS = ("practice_name", "address_line1", "address_line2", "city", "state", "zip_code")
@@ -122,7 +123,7 @@ class PostcardBatch(Document):
 			practice = addresses.get(row.practice)
 			if not practice:
 				frappe.throw(_("Row {0}: you can no longer see {1}.").format(row.idx, row.practice))
-			writer.writerow([practice.get(c) or "" for c in ADDRESS_COLUMNS])
+			writer.writerow([safe_cell(practice.get(c) or "") for c in ADDRESS_COLUMNS])
 			cards.append(frappe.get_print("Practice", row.practice, self.print_format, no_letterhead=1))
 		label = getdate(self.month).strftime("%Y-%m")
 		save_file(f"postcards-{label}-addresses.csv", out.getvalue(), self.doctype, self.name, is_private=1)

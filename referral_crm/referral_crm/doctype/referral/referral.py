@@ -105,6 +105,7 @@ class Referral(Document):
 
 	# end: auto-generated types
 	def validate(self):
+		self.require_version_on_api_write()
 		self.set_referring_practice()
 		check_practice_access(self, [self.referring_practice])
 		self.referral_territory = territory_of_practice(self.referring_practice)
@@ -222,6 +223,25 @@ class Referral(Document):
 			previous = self.get_doc_before_save()
 			self.attributed_liaison = previous.attributed_liaison
 			self.attributed_coordinator = previous.attributed_coordinator
+
+	def require_version_on_api_write(self):
+		"""A REST update must say which version it changes, so two users never silently overwrite each other.
+
+		The desk always sends the modified time it loaded and Frappe refuses a stale one; a REST
+		client that leaves it out would overwrite whatever was saved since it read the referral.
+		"""
+		request = getattr(frappe.local, "request", None)
+		if self.is_new() or request is None or request.method not in ("PUT", "PATCH"):
+			return
+		if not request.path.startswith(("/api/resource/", "/api/v1/resource/", "/api/v2/document/")):
+			return
+		if not frappe.form_dict.get("modified"):
+			frappe.throw(
+				_(
+					"Send the referral's modified time as you read it (field modified), so a change saved meanwhile is not overwritten."
+				),
+				frappe.TimestampMismatchError,
+			)
 
 	def validate_external_id(self):
 		if not self.external_id:
