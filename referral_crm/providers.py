@@ -2,7 +2,6 @@
 
 import frappe
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Lower
 
 from referral_crm.core.matching import best_match, normalize_name
 
@@ -20,10 +19,21 @@ def find_provider(npi: str | None, first: str, last: str, phones: list[str]) -> 
 	if not last:
 		return None, None
 	table = DocType("Provider")
+	# Same last name (the column's collation ignores case) and, when a first name is given, the same
+	# initial or a shared number: a name match needs one or the other, and the (last_name,
+	# first_name) index answers it without reading every provider with a common surname.
+	condition = table.last_name == last.strip()
+	initial = normalize_name(first)[:1]
+	if initial:
+		same_person = table.first_name.like(f"{initial}%")
+		numbers = [p for p in phones if p]
+		if numbers:
+			same_person = same_person | table.phone.isin(numbers) | table.fax.isin(numbers)
+		condition = condition & same_person
 	candidates = (
 		frappe.qb.from_(table)
 		.select(table.name, table.provider_name, table.phone, table.fax)
-		.where(Lower(table.last_name) == last.lower())
+		.where(condition)
 		.run(as_dict=True)
 	)
 	if match := best_match(f"{first} {last}", phones, candidates):

@@ -18,6 +18,8 @@ from datetime import datetime
 
 from locust import HttpUser, between, task
 
+from referral_crm.core.npi import make_npi
+
 CLIENTS = json.load(open(os.environ.get("REFERRAL_CRM_API_CLIENTS", "/tmp/referral_crm_api_clients.json")))
 _next = itertools.count()
 
@@ -33,7 +35,11 @@ class Agency(HttpUser):
 	@task(1)
 	def send_referral(self):
 		provider = (
-			{"npi": f"1{self.rng.randrange(10**8, 10**9)}"[:10]}
+			{
+				"npi": make_npi(f"1{self.rng.randrange(10**7, 10**8)}"),
+				"first_name": "Ana",
+				"last_name": "Rivera",
+			}
 			if self.rng.random() < 0.5
 			else {
 				"first_name": "Maria",

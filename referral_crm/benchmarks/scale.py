@@ -439,9 +439,16 @@ def api_clients(clients: int = 20, path: str = "/tmp/referral_crm_api_clients.js
 	Each simulated client is its own integration user, as each EHR or fax server would be; the
 	intake API's rate limit (300 a minute) is per user.
 	"""
-	liaisons, _ = _ensure_users()
-	practices = [p[0] for p in _bench_practices()[:200]]
-	tokens = []
+	_ensure_users()
+	_ensure_members()
+	liaisons = [
+		row[0]
+		for row in frappe.db.sql(
+			"select distinct liaison from tabPractice where name like %s and liaison is not null order by liaison",
+			(f"{PRACTICE_PREFIX}%",),
+		)
+	]
+	tokens, issued = [], {}
 	for number in range(1, clients + 1):
 		pair = {}
 		for kind, role in (("intake", "Intake Coordinator"), ("liaison", None)):
@@ -460,14 +467,16 @@ def api_clients(clients: int = 20, path: str = "/tmp/referral_crm_api_clients.js
 				user.flags.no_welcome_mail = True
 				user.insert(ignore_permissions=True)
 				user.add_roles(role)
-			key, secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
-			doc = frappe.get_doc("User", email)
-			doc.api_key, doc.api_secret = key, secret
-			doc.save(ignore_permissions=True)
-			pair[kind] = {"user": email, "token": f"token {key}:{secret}"}
-		pair["practices"] = [
-			p for p in practices if frappe.db.get_value("Practice", p, "liaison") == pair["liaison"]["user"]
-		] or practices[:5]
+			if email not in issued:  # a new key replaces the old: one per user, shared by its clients
+				key, secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
+				doc = frappe.get_doc("User", email)
+				doc.api_key, doc.api_secret = key, secret
+				doc.save(ignore_permissions=True)
+				issued[email] = f"token {key}:{secret}"
+			pair[kind] = {"user": email, "token": issued[email]}
+		pair["practices"] = frappe.get_all(
+			"Practice", filters={"liaison": pair["liaison"]["user"]}, pluck="name", limit=50, order_by="name"
+		)
 		tokens.append(pair)
 	frappe.db.commit()
 	with open(path, "w") as out:

@@ -4,6 +4,7 @@ import base64
 
 import frappe
 from frappe.tests.test_api import FrappeAPITestCase
+from frappe.tests.utils import FrappeTestCase
 
 from referral_crm.testing import make_practice, make_provider, make_user
 
@@ -114,3 +115,23 @@ class TestIntakeAPI(FrappeAPITestCase):
 
 	def test_without_credentials_or_rights_nothing_is_created(self):
 		self.assertEqual(self.call(self.body(), token=False).status_code, 403)
+
+
+class TestIntakeRateLimit(FrappeTestCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_each_integration_user_has_its_own_limit(self):
+		from unittest.mock import patch
+
+		from referral_crm.api import intake
+
+		first, second = make_user(["Intake Coordinator"]), make_user(["Intake Coordinator"])
+		with patch.object(intake, "PER_MINUTE", 2):
+			frappe.set_user(first)
+			intake._within_rate_limit()
+			intake._within_rate_limit()
+			with self.assertRaises(frappe.RateLimitExceededError):
+				intake._within_rate_limit()
+			frappe.set_user(second)
+			intake._within_rate_limit()  # another integration is not held back

@@ -108,3 +108,8 @@ class Provider(Document):
 		if self.specialty and self.has_value_changed("specialty"):
 			if frappe.db.get_value("Specialty", self.specialty, "is_primary_care"):
 				self.is_pcp = 1
+
+
+def on_doctype_update():
+	# Matching a referrer by name: same last name, then the first name's initial.
+	frappe.db.add_index("Provider", ["last_name", "first_name"])
