@@ -19,6 +19,7 @@ from referral_crm.accounts import derive_owners, territory_members
 from referral_crm.core.npi import make_npi
 from referral_crm.core.referral import NON_ADMIT_REASONS
 from referral_crm.core.weeks import week_start
+from referral_crm.rollups import fill_received_dates
 from referral_crm.territories import territory_for_zip
 from referral_crm.weekly import note_sla_hours
 
@@ -525,6 +526,7 @@ class Demo:
 			],
 			rows,
 		)
+		fill_received_dates()
 
 	def _poisson(self, mean: float) -> int:
 		limit, k, p = math.exp(-mean), 0, 1.0

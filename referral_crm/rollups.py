@@ -2,7 +2,7 @@
 
 import frappe
 from frappe.query_builder import Case, DocType
-from frappe.query_builder.functions import Count, Max, Sum
+from frappe.query_builder.functions import Count, Date, Max, Sum
 from frappe.utils import getdate
 
 from referral_crm.core.referral import ADMITTED_STATUSES, CANCELLED
@@ -60,3 +60,11 @@ def update_referral_counts(practices: set[str | None], providers: set[str | None
 			if doctype == "Practice":
 				values["admitted_referrals"] = int(admitted or 0)
 			frappe.db.set_value(doctype, source, values, update_modified=False)
+
+
+def fill_received_dates() -> None:
+	"""Set Referral.received_date wherever rows were written without the controller (bulk loads, older versions)."""
+	table = DocType("Referral")
+	frappe.qb.update(table).set(table.received_date, Date(table.received_at)).where(
+		table.received_date.isnull() & table.received_at.notnull()
+	).run()

@@ -4,7 +4,7 @@
 import frappe
 from frappe import _, bold
 from frappe.model.document import Document
-from frappe.utils import get_link_to_form, now_datetime
+from frappe.utils import get_link_to_form, getdate, now_datetime
 
 from referral_crm.accounts import forget_cause, referral_received
 from referral_crm.closing_loop import notify_referring_office, send_visit_note, set_visit_note_clock
@@ -52,6 +52,8 @@ class Referral(Document):
 		from frappe.types import DF
 
 		accepted_at: DF.Datetime | None
+		admitted_at: DF.Datetime | None
+		attributed_coordinator: DF.Link | None
 		attributed_liaison: DF.Link | None
 		channel: DF.Literal[
 			"Fax",
@@ -80,6 +82,7 @@ class Referral(Document):
 			"No-Show",
 			"Other",
 		]
+		note_overdue_notified: DF.Check
 		patient_date_of_birth: DF.Date | None
 		patient_first_name: DF.Data
 		patient_last_name: DF.Data
@@ -101,11 +104,14 @@ class Referral(Document):
 			"Not Admitted",
 			"Cancelled",
 		]
+		visit_note_due_at: DF.Datetime | None
 		visit_note_sent_at: DF.Datetime | None
+		visit_note_status: DF.Literal["", "Due", "Overdue", "Sent on Time", "Sent Late"]
 
 	# end: auto-generated types
 	def validate(self):
 		self.require_version_on_api_write()
+		self.received_date = getdate(self.received_at) if self.received_at else None
 		self.set_referring_practice()
 		check_practice_access(self, [self.referring_practice])
 		self.referral_territory = territory_of_practice(self.referring_practice)
@@ -274,3 +280,12 @@ class Referral(Document):
 			previous.status if previous else None, self.status, self, now_datetime()
 		)
 		self.update(stamps)
+
+
+def on_doctype_update():
+	# The funnel and Liaison Activity count a period's referrals by status and owner from this index alone.
+	frappe.db.add_index(
+		"Referral",
+		["received_at", "status", "attributed_liaison", "accepted_at", "non_admit_reason"],
+		"funnel_index",
+	)

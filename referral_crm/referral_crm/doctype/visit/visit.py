@@ -124,3 +124,12 @@ class Visit(Document):
 		practice = frappe.utils.escape_html(self.practice_name or self.practice)
 		step = frappe.utils.escape_html(self.next_step or _("follow up"))
 		return _("{0}: {1}").format(practice, step)
+
+
+def on_doctype_update():
+	# Liaison Activity counts a period's visits per person, channel and outcome from this index alone.
+	frappe.db.add_index(
+		"Visit",
+		["visit_datetime", "user", "channel", "outcome", "checked_in_at", "checkin_verified"],
+		"activity_index",
+	)

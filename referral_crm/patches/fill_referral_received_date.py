@@ -1,0 +1,7 @@
+"""Referrals saved before Received On existed get it from Received At (charts group referrals by day)."""
+
+from referral_crm.rollups import fill_received_dates
+
+
+def execute():
+	fill_received_dates()
