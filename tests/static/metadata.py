@@ -141,9 +141,8 @@ def permission_matrix_rows() -> list[str]:
 			cells = []
 			for role in literal_assignment(APP / "install.py", "ROLES"):
 				perm = next((p for p in perms if p["role"] == role and p.get("permlevel", 0) == level), {})
-				cells.append(
-					" ".join(letter for right, letter in RIGHT_LETTERS.items() if perm.get(right)) or "-"
-				)
+				cell = " ".join(letter for right, letter in RIGHT_LETTERS.items() if perm.get(right)) or "-"
+				cells.append(f"{cell} (own)" if perm.get("if_owner") else cell)
 			what = LEVEL_ONE_HOLDS.get(doctype, "PHI")
 			name = doctype if level == 0 else f"{doctype} ({what}, level {level})"
 			rows.append(f"| {name} | " + " | ".join(cells) + " |")
