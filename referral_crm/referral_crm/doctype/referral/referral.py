@@ -289,3 +289,5 @@ def on_doctype_update():
 		["received_at", "status", "attributed_liaison", "accepted_at", "non_admit_reason"],
 		"funnel_index",
 	)
+	# A source's referrals over a period (the list view's most common filter, the source scorecard).
+	frappe.db.add_index("Referral", ["referring_practice", "received_at"], "source_period_index")

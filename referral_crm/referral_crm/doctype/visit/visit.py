@@ -126,10 +126,7 @@ class Visit(Document):
 		return _("{0}: {1}").format(practice, step)
 
 
+
 def on_doctype_update():
-	# Liaison Activity counts a period's visits per person, channel and outcome from this index alone.
-	frappe.db.add_index(
-		"Visit",
-		["visit_datetime", "user", "channel", "outcome", "checked_in_at", "checkin_verified"],
-		"activity_index",
-	)
+	# A person's visits over a period: the list's "my visits this month", My Day, mileage.
+	frappe.db.add_index("Visit", ["user", "visit_datetime"], "user_period_index")
