@@ -282,7 +282,8 @@ def measure(repeat: int = 20) -> list[dict]:
 	today = getdate()
 	week_start = add_days(today, -today.weekday() - 7)
 	busy_source = frappe.db.sql(
-		"select referring_practice from tabReferral where received_at >= %s group by referring_practice"
+		"select referring_practice from tabReferral where received_at >= %s and referring_practice is not null"
+		" group by referring_practice"
 		" order by count(*) desc limit 1",
 		(add_days(today, -90),),
 	)[0][0]

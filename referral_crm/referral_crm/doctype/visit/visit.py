@@ -126,7 +126,6 @@ class Visit(Document):
 		return _("{0}: {1}").format(practice, step)
 
 
-
 def on_doctype_update():
 	# A person's visits over a period: the list's "my visits this month", My Day, mileage.
 	frappe.db.add_index("Visit", ["user", "visit_datetime"], "user_period_index")
