@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import frappe
 import zipcodes
-from frappe.utils import add_months, get_first_day, now_datetime
+from frappe.utils import add_months, get_first_day, getdate, now_datetime
 from frappe.utils.nestedset import rebuild_tree
 from frappe.utils.password import update_password
 
@@ -21,7 +21,7 @@ from referral_crm.core.referral import NON_ADMIT_REASONS
 from referral_crm.core.weeks import week_start
 from referral_crm.rollups import fill_received_dates
 from referral_crm.territories import territory_for_zip
-from referral_crm.weekly import note_sla_hours
+from referral_crm.weekly import first_weekday, note_sla_hours
 
 PASSWORD = "Demo#Referral2026"
 DOMAIN = "demo.referral-crm.example"
@@ -463,30 +463,54 @@ class Demo:
 			],
 			rows,
 		)
+		self.follow_ups()
+
+	def follow_ups(self) -> None:
+		"""The last month's meetings and promises get a follow-up a week later; the older ones are overdue."""
+		recent = frappe.get_all(
+			"Visit",
+			filters={
+				"name": ("like", "VIS-D%"),
+				"outcome": ("in", ("Meeting Scheduled", "Referral Promised")),
+				"visit_datetime": (">=", self.now - timedelta(days=30)),
+			},
+			pluck="name",
+			order_by="name",  # the visits were numbered in random date order: a spread over the month
+			limit=80,
+		)
+		for name in recent:
+			visit = frappe.get_doc("Visit", name)
+			visit.follow_up_date = getdate(visit.visit_datetime) + timedelta(days=7)
+			visit.next_step = visit.next_step or "Ask how the promised referral is going"
+			visit.save()
 
 	def referrals(self, practices, providers) -> None:
 		total = self.sizes[2]
 		sources = self.rng.sample(practices, k=max(1, len(practices) // 3))
 		rates = [self.rng.gammavariate(0.8, 1.0) for _ in sources]
 		trends = [
-			self.rng.choices(
-				("steady", "growing", "declining", "quiet", "spike"), (0.72, 0.1, 0.1, 0.05, 0.03)
-			)[0]
+			self.rng.choices(("steady", "growing", "declining", "quiet"), (0.75, 0.1, 0.1, 0.05))[0]
 			for _ in sources
 		]
+		# Among the busiest sources (the ones a manager would miss), some spike or go quiet
+		# in the week the alert job judges, so the workspace opens on alerts to act on.
+		busiest = sorted(range(len(sources)), key=lambda i: -rates[i])[:9]
+		for index, trend in zip(busiest, ["spike", "quiet"] * 5, strict=False):
+			trends[index] = trend
 		weeks = 52
-		this_week = week_start(self.now)
+		this_week = week_start(self.now, first_weekday())
 		weight = []
 		for s, (rate, trend) in enumerate(zip(rates, trends, strict=True)):
 			for w in range(weeks):
 				season = 1 + 0.2 * math.cos(
 					2 * math.pi * ((this_week - timedelta(weeks=weeks - w)).isocalendar()[1] - 2) / 52
 				)
+				# The alert job judges the last complete week (weeks - 2; weeks - 1 is this one).
 				shape = {
 					"growing": 0.4 + 1.2 * w / weeks,
 					"declining": 1.6 - 1.2 * w / weeks,
-					"quiet": 0.0 if w >= weeks - 4 else 1.0,
-					"spike": 5.0 if w == weeks - 1 else 1.0,
+					"quiet": 0.0 if w >= weeks - 5 else 1.0,
+					"spike": 6.0 if w == weeks - 2 else 1.0,
 				}.get(trend, 1.0)
 				weight.append((s, w, rate * season * shape))
 		scale = total / sum(x for _, _, x in weight)

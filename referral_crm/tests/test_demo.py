@@ -15,6 +15,13 @@ class TestDemo(FrappeTestCase):
 		self.assertEqual(summary["visits"], 500)
 		self.assertGreater(summary["referrals"], 400)
 		self.assertGreater(summary["weekly rows"], 0)
+		self.assertGreater(summary["alerts"], 0, "the busiest sources spike or go quiet in the judged week")
+		follow_ups = frappe.get_all(
+			"ToDo", filters={"reference_type": "Visit", "reference_name": ("like", "VIS-D%")}, pluck="date"
+		)
+		self.assertTrue(
+			follow_ups and min(follow_ups) < frappe.utils.getdate(), "some follow-ups are overdue"
+		)
 
 		practices = frappe.get_all(
 			"Practice",
