@@ -116,6 +116,11 @@ class TestPHIOverHTTP(FrappeAPITestCase):
 				self.assertNotIn(PATIENT.encode(), response.data)
 				self.assertNotIn(DIAGNOSIS.encode(), response.data)
 
+	def test_without_a_session_a_patient_file_is_forbidden(self):
+		response = self.get(self.file.file_url)
+		self.assertEqual(response.status_code, 403)
+		self.assertNotIn(PATIENT.encode(), response.data)
+
 	def test_another_territorys_liaison_cannot_read_the_referral_at_all(self):
 		for _, method, path, data in self.channels():
 			if "query_report" in path:
