@@ -97,6 +97,7 @@ def apply_policy() -> None:
 	if any(str(system.get(k) or 0) != str(v) for k, v in wanted.items()):
 		system.update(wanted)
 		system.flags.ignore_permissions = True  # the policy a manager turned on, applied by the system
+		system.flags.ignore_mandatory = True  # a site whose setup wizard never ran has no language yet
 		system.save()
 	for role in phi_roles():
 		if not frappe.db.get_value("Role", role, "two_factor_auth"):
