@@ -350,6 +350,11 @@ def _rows(reader, columns: _Columns, f: NppesFilter) -> Iterator[NppesRecord | N
 		if max(map(len, row)) > MAX_FIELD:
 			yield NppesRowError(line, f"a field longer than {MAX_FIELD} characters")
 			continue
+		if any("<" in value or ">" in value for value in row):
+			# The file is public and written by registrants; its rows reach the database in bulk,
+			# past Frappe's save-time cleaning, and the desk shows some fields as HTML.
+			yield NppesRowError(line, "markup (< or >) in a field")
+			continue
 		try:
 			npi = validate_npi(row[npi_i])
 		except InvalidNPIError:

@@ -270,3 +270,17 @@ def test_a_row_with_an_overlong_field_is_an_error_not_a_record(tmp_path):
 		csv.writer(out).writerows([NPPES_HEADER, row])
 	(result,) = list(read_nppes(str(path)))
 	assert isinstance(result, NppesRowError) and "longer than" in result.message
+
+
+def test_a_row_with_markup_is_an_error_not_a_record(tmp_path):
+	row = [""] * len(NPPES_HEADER)
+	row[NPPES_HEADER.index("NPI")] = "1245319599"
+	row[NPPES_HEADER.index("Entity Type Code")] = "2"
+	row[NPPES_HEADER.index("Provider Organization Name (Legal Business Name)")] = (
+		"<img src=x onerror=alert(1)> CLINIC"
+	)
+	path = tmp_path / "npidata_pfile.csv"
+	with open(path, "w", newline="") as out:
+		csv.writer(out).writerows([NPPES_HEADER, row])
+	(result,) = list(read_nppes(str(path)))
+	assert isinstance(result, NppesRowError) and "markup" in result.message
