@@ -215,6 +215,7 @@ def before_uninstall():
 	):
 		frappe.db.delete(doctype, {field: ("in", ours)})
 	frappe.db.delete("Communication Link", {"link_doctype": ("in", ours)})
+	frappe.db.delete("Logs To Clear", {"ref_doctype": ("in", ours)})  # the PHI Access Log's retention
 	for rule in frappe.get_all("Assignment Rule", filters={"document_type": ("in", ours)}, pluck="name"):
 		frappe.delete_doc("Assignment Rule", rule, force=True, ignore_permissions=True)
 
