@@ -84,7 +84,11 @@ def funnel(status_counts: Mapping[str, int], accepted: int) -> list[FunnelStep]:
 def liaison_weeks(
 	visits: Iterable[Mapping], referrals: Iterable[Mapping], first_weekday: int, channels: Iterable[str]
 ) -> list[dict]:
-	"""One row per user and week: visits by channel, people reached, referrals their sources sent."""
+	"""One row per user and week: visits by channel, people reached, referrals their sources sent.
+
+	Each visit or referral may stand for several: with "week" and a count ("visits", "referrals"),
+	as the report reads them grouped by the database.
+	"""
 	channels = list(channels)
 	rows: dict[tuple[str, date], dict] = {}
 
@@ -104,18 +108,25 @@ def liaison_weeks(
 		return rows[key]
 
 	for visit in visits:
-		r = row(visit["user"], visit["visit_datetime"])
-		r["visits"] += 1
+		# a visit, or a count of alike visits in one week ("week", "visits", "check_ins", "verified")
+		r = row(visit["user"], visit.get("week") or visit["visit_datetime"])
+		n = visit.get("visits", 1)
+		r["visits"] += n
 		if visit["channel"] in channels:
-			r[visit["channel"]] += 1
+			r[visit["channel"]] += n
 		if visit["outcome"] in REACHED_OUTCOMES:
-			r["reached"] += 1
-		if visit.get("checked_in_at"):
+			r["reached"] += n
+		if "check_ins" in visit:
+			r["check_ins"] += visit["check_ins"] or 0
+			r["verified"] += int(visit.get("verified") or 0)
+		elif visit.get("checked_in_at"):
 			r["check_ins"] += 1
 			r["verified"] += 1 if visit.get("checkin_verified") else 0
 	for referral in referrals:
 		if referral["status"] != CANCELLED and referral.get("user"):
-			row(referral["user"], referral["received_at"])["referrals"] += 1
+			row(referral["user"], referral.get("week") or referral["received_at"])["referrals"] += (
+				referral.get("referrals", 1)
+			)
 	for r in rows.values():
 		r["reached_share"] = percent(r["reached"], r["visits"])
 		r["verified_share"] = percent(r["verified"], r["check_ins"])

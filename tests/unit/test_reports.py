@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from referral_crm.core.reports import FunnelStep, funnel, liaison_weeks, percent, source_cards, week_over_week
 
@@ -134,3 +134,62 @@ def test_liaison_weeks_count_check_ins_and_the_share_verified_at_the_office():
 	]
 	(row,) = liaison_weeks(visits, [], 0, ["In Person", "Phone Call"])
 	assert (row["check_ins"], row["verified"], row["verified_share"]) == (2, 1, 50.0)
+
+
+def test_liaison_weeks_from_counts_match_the_visits_one_by_one():
+	from collections import Counter
+
+	channels = ["In Person", "Phone Call", "Fax"]
+	visits = [
+		{
+			"user": user,
+			"visit_datetime": datetime(2026, 11, 9 + day, 9),
+			"channel": channel,
+			"outcome": outcome,
+			"checked_in_at": datetime(2026, 11, 9 + day, 9) if checked else None,
+			"checkin_verified": 1 if checked == 2 else 0,
+		}
+		for user in ("a", "b")
+		for day in range(0, 14, 3)
+		for channel, outcome, checked in (
+			("In Person", "Spoke with Provider", 2),
+			("Fax", "Sent", 0),
+			("In Person", "No Answer", 1),
+		)
+	]
+	referrals = [
+		{"user": "a", "received_at": datetime(2026, 11, 12, 9), "status": "Received"},
+		{"user": "a", "received_at": datetime(2026, 11, 13, 9), "status": "Received"},
+		{"user": "b", "received_at": datetime(2026, 11, 18, 9), "status": "Cancelled"},
+	]
+	grouped_visits = Counter()
+	check_ins, verified = Counter(), Counter()
+	for v in visits:
+		key = (
+			v["user"],
+			v["visit_datetime"].date() - timedelta(days=v["visit_datetime"].weekday()),
+			v["channel"],
+			v["outcome"],
+		)
+		grouped_visits[key] += 1
+		check_ins[key] += 1 if v["checked_in_at"] else 0
+		verified[key] += v["checkin_verified"]
+	grouped = [
+		{
+			"user": u,
+			"week": w,
+			"channel": c,
+			"outcome": o,
+			"visits": n,
+			"check_ins": check_ins[(u, w, c, o)],
+			"verified": verified[(u, w, c, o)],
+		}
+		for (u, w, c, o), n in grouped_visits.items()
+	]
+	grouped_referrals = [
+		{"user": "a", "week": date(2026, 11, 9), "status": "Received", "referrals": 2},
+		{"user": "b", "week": date(2026, 11, 16), "status": "Cancelled", "referrals": 1},
+	]
+	assert liaison_weeks(grouped, grouped_referrals, 0, channels) == liaison_weeks(
+		visits, referrals, 0, channels
+	)
