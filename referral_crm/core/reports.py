@@ -43,15 +43,20 @@ class SourceCard:
 def source_cards(rows: Iterable[Mapping]) -> dict[str, SourceCard]:
 	"""Per source: hours from receipt to start of care, and why referrals were not admitted.
 
-	Rows carry source, status, received_at, start_of_care, non_admit_reason.
+	Rows carry source, status, received_at, start_of_care, non_admit_reason; or, as the report reads
+	them from the database, an admitted referral's "hours_to_soc" already worked out, and not-admitted
+	referrals counted per reason ("referrals").
 	"""
 	cards: dict[str, SourceCard] = defaultdict(SourceCard)
 	for row in rows:
 		card = cards[row["source"]]
-		if row["status"] in ADMITTED_STATUSES and row.get("start_of_care"):
-			card.hours_to_soc.append((row["start_of_care"] - row["received_at"]).total_seconds() / 3600)
+		if row["status"] in ADMITTED_STATUSES:
+			if row.get("hours_to_soc") is not None:
+				card.hours_to_soc.append(float(row["hours_to_soc"]))
+			elif row.get("start_of_care"):
+				card.hours_to_soc.append((row["start_of_care"] - row["received_at"]).total_seconds() / 3600)
 		elif row["status"] == NOT_ADMITTED:
-			card.non_admit_reasons[row.get("non_admit_reason") or "Other"] += 1
+			card.non_admit_reasons[row.get("non_admit_reason") or "Other"] += row.get("referrals", 1)
 	return dict(cards)
 
 

@@ -54,6 +54,51 @@ def test_source_cards_by_hand():
 	assert cards["P2"].median_hours_to_soc is None
 
 
+def test_source_cards_from_the_databases_hours_and_counts_match():
+	one_by_one = [
+		{
+			"source": "P1",
+			"status": "Admitted",
+			"received_at": datetime(2026, 11, 2, 8),
+			"start_of_care": datetime(2026, 11, 3, 8),
+		},
+		{
+			"source": "P1",
+			"status": "Discharged",
+			"received_at": datetime(2026, 11, 2, 8),
+			"start_of_care": datetime(2026, 11, 5, 8),
+		},
+		{
+			"source": "P1",
+			"status": "Admitted",
+			"received_at": datetime(2026, 11, 2, 8),
+			"start_of_care": None,
+		},
+		*[{"source": "P1", "status": "Not Admitted", "non_admit_reason": "Insurance Not Accepted"}] * 2,
+		{"source": "P1", "status": "Not Admitted", "non_admit_reason": None},
+	]
+	grouped = [
+		{"source": "P1", "status": "Admitted", "hours_to_soc": 24.0},
+		{"source": "P1", "status": "Discharged", "hours_to_soc": 72.0},
+		{
+			"source": "P1",
+			"status": "Not Admitted",
+			"non_admit_reason": "Insurance Not Accepted",
+			"referrals": 2,
+		},
+		{"source": "P1", "status": "Not Admitted", "non_admit_reason": None, "referrals": 1},
+	]
+	a, b = source_cards(one_by_one)["P1"], source_cards(grouped)["P1"]
+	assert (
+		(a.median_hours_to_soc, a.top_reasons())
+		== (b.median_hours_to_soc, b.top_reasons())
+		== (
+			48.0,
+			"Insurance Not Accepted (2), Other (1)",
+		)
+	)
+
+
 def test_funnel_counts_and_losses():
 	steps = funnel(
 		{

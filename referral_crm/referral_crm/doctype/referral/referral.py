@@ -283,11 +283,20 @@ class Referral(Document):
 
 
 def on_doctype_update():
-	# The funnel and Liaison Activity count a period's referrals by status and owner from this index alone.
+	# A period's referrals counted by status, owner, source, time to start of care and non-admit
+	# reason (the funnel, Liaison Activity, Source Scorecard) from this index alone.
 	frappe.db.add_index(
 		"Referral",
-		["received_at", "status", "attributed_liaison", "accepted_at", "non_admit_reason"],
-		"funnel_index",
+		[
+			"received_at",
+			"status",
+			"referring_practice",
+			"start_of_care",
+			"non_admit_reason",
+			"attributed_liaison",
+			"accepted_at",
+		],
+		"period_index",
 	)
-	# A source's referrals over a period (the list view's most common filter, the source scorecard).
+	# A source's referrals over a period (the list view's most common filter).
 	frappe.db.add_index("Referral", ["referring_practice", "received_at"], "source_period_index")
