@@ -17,6 +17,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Max
 from frappe.utils import now_datetime, today
+from frappe.utils.html_utils import sanitize_html
 from frappe.utils.nestedset import rebuild_tree
 
 from referral_crm.accounts import derive_owners, territory_members
@@ -60,41 +61,58 @@ PRACTICE_FIELDS = (
 )
 
 
+def stored_text(value: str) -> str:
+	"""Text as Frappe stores it when a person types it into a form: markup made harmless, the rest kept.
+
+	NPPES is written by registrants and goes into the database in bulk, past Frappe's save-time
+	cleaning; this is that cleaning, so no row is refused for a stray "<".
+	"""
+	return sanitize_html(value) if value and ("<" in value or ">" in value) else value
+
+
 def practice_values(record: NppesRecord, known_code: bool) -> dict:
 	"""The Practice fields NPPES owns, as an organisation's record gives them."""
-	return {
-		"practice_name": proper_case(record.organization_name),
-		"address_line1": proper_case(record.address_line1),
-		"address_line2": proper_case(record.address_line2),
-		"city": proper_case(record.city),
-		"state": record.state,
-		"zip_code": record.zip_code,
-		"phone": record.phone,
-		"fax": record.fax,
-		"taxonomy_code": record.primary_taxonomy,
-		"unknown_taxonomy": int(bool(record.primary_taxonomy) and not known_code),
-		"nppes_updated_on": record.last_update_date,
-		"npi_deactivated_on": None if record.active else record.deactivation_date,
-	}
+	return _stored(
+		{
+			"practice_name": proper_case(record.organization_name),
+			"address_line1": proper_case(record.address_line1),
+			"address_line2": proper_case(record.address_line2),
+			"city": proper_case(record.city),
+			"state": record.state,
+			"zip_code": record.zip_code,
+			"phone": record.phone,
+			"fax": record.fax,
+			"taxonomy_code": record.primary_taxonomy,
+			"unknown_taxonomy": int(bool(record.primary_taxonomy) and not known_code),
+			"nppes_updated_on": record.last_update_date,
+			"npi_deactivated_on": None if record.active else record.deactivation_date,
+		}
+	)
+
+
+def _stored(values: dict) -> dict:
+	return {k: stored_text(v) if isinstance(v, str) else v for k, v in values.items()}
 
 
 def provider_values(record: NppesRecord, known_code: bool, genders: set[str]) -> dict:
 	"""The Provider fields NPPES owns, as an individual's record gives them."""
 	first, middle, last = (proper_case(n) for n in (record.first_name, record.middle_name, record.last_name))
-	return {
-		"first_name": first,
-		"middle_name": middle,
-		"last_name": last,
-		"credential": record.credential,
-		"provider_name": provider_display_name(first, middle, last, record.credential),
-		"gender": record.gender if record.gender in genders else None,
-		"phone": record.phone,
-		"fax": record.fax,
-		"taxonomy_code": record.primary_taxonomy,
-		"unknown_taxonomy": int(bool(record.primary_taxonomy) and not known_code),
-		"nppes_updated_on": record.last_update_date,
-		"npi_deactivated_on": None if record.active else record.deactivation_date,
-	}
+	return _stored(
+		{
+			"first_name": first,
+			"middle_name": middle,
+			"last_name": last,
+			"credential": record.credential,
+			"provider_name": provider_display_name(first, middle, last, record.credential),
+			"gender": record.gender if record.gender in genders else None,
+			"phone": record.phone,
+			"fax": record.fax,
+			"taxonomy_code": record.primary_taxonomy,
+			"unknown_taxonomy": int(bool(record.primary_taxonomy) and not known_code),
+			"nppes_updated_on": record.last_update_date,
+			"npi_deactivated_on": None if record.active else record.deactivation_date,
+		}
+	)
 
 
 @dataclass
@@ -533,7 +551,7 @@ class NppesImporter:
 			proper_case(record.first_name), "", proper_case(record.last_name), record.credential
 		)
 		values = self.practice_values(record)
-		values["practice_name"] = _("Office of {0}").format(name)
+		values["practice_name"] = stored_text(_("Office of {0}").format(name))
 		return values
 
 	def practice_territory(self, practice: str | None) -> str | None:

@@ -9,20 +9,25 @@ from frappe.utils import now_datetime
 
 from referral_crm.core.taxonomy import (
 	TaxonomyCode,
+	code_set_version,
+	codes_no_longer_listed,
 	is_primary_care,
 	qualified_specialty_name,
 	read_nucc_csv,
 	specialty_name,
+	version_key,
 )
 
-SHIPPED_CODE_SET = Path(__file__).parent / "data" / "nucc_taxonomy.csv"
+SHIPPED_CODE_SET = Path(__file__).parent / "data" / "nucc_taxonomy_251.csv"
 FIELDS = ("display_name", "grouping", "classification", "specialization", "section")
 
 
-def load_code_set(stream, curated: dict[str, str] | None = None) -> dict:
+def load_code_set(stream, curated: dict[str, str] | None = None, version: str = "") -> dict:
 	"""Upsert Provider Taxonomy rows from a NUCC CSV; return counts and the lines NUCC's layout did not fit.
 
 	A code already mapped to a Specialty keeps its mapping; `curated` maps codes to Specialties to link.
+	A code set at least as new as the site's rewrites NUCC's words and marks the codes it no longer
+	lists deprecated (kept: providers carry them); an older one only adds the codes the site lacks.
 	"""
 	codes, errors = [], []
 	for item in read_nucc_csv(stream):
@@ -38,9 +43,12 @@ def load_code_set(stream, curated: dict[str, str] | None = None) -> dict:
 	known = {
 		row.name: row
 		for row in frappe.get_all(
-			"Provider Taxonomy", fields=["name", "specialty", "is_primary_care", *FIELDS]
+			"Provider Taxonomy",
+			fields=["name", "specialty", "is_primary_care", "code_set_version", "deprecated", *FIELDS],
 		)
 	}
+	site_version = max((row.code_set_version for row in known.values()), key=version_key, default="")
+	current = version_key(version) >= version_key(site_version)
 	now, user = now_datetime(), frappe.session.user
 	new, updated = [], 0
 	for code in codes:
@@ -54,21 +62,17 @@ def load_code_set(stream, curated: dict[str, str] | None = None) -> dict:
 		row = known.get(code.code)
 		if row is None:
 			new.append(
-				[
-					code.code,
-					now,
-					now,
-					user,
-					user,
-					0,
-					code.code,
-					*values.values(),
-					curated.get(code.code),
-					int(is_primary_care(code)),
-				]
+				[code.code, now, now, user, user, 0, code.code, *values.values()]
+				+ [curated.get(code.code), int(is_primary_care(code)), version, 0]
 			)
 			continue
-		changes = {k: v for k, v in values.items() if (row.get(k) or "") != (v or "")}
+		changes = {}
+		if current:
+			changes = {k: v for k, v in values.items() if (row.get(k) or "") != (v or "")}
+			if version and row.code_set_version != version:
+				changes["code_set_version"] = version
+			if row.deprecated:
+				changes["deprecated"] = 0
 		if not row.specialty and curated.get(code.code):
 			changes["specialty"] = curated[code.code]
 		if changes:
@@ -77,10 +81,29 @@ def load_code_set(stream, curated: dict[str, str] | None = None) -> dict:
 	frappe.db.bulk_insert(
 		"Provider Taxonomy",
 		["name", "creation", "modified", "owner", "modified_by", "docstatus", "taxonomy_code", *FIELDS]
-		+ ["specialty", "is_primary_care"],
+		+ ["specialty", "is_primary_care", "code_set_version", "deprecated"],
 		new,
 	)
-	return {"inserted": len(new), "updated": updated, "errors": [str(e) for e in errors]}
+	deprecated, partial = [], False
+	if current and version:
+		listed = {code.code for code in codes}
+		gone = codes_no_longer_listed({n for n, row in known.items() if not row.deprecated}, listed)
+		if gone is None:
+			partial = True
+		elif gone:
+			deprecated = sorted(gone)
+			frappe.db.set_value(
+				"Provider Taxonomy", {"name": ("in", deprecated)}, "deprecated", 1, update_modified=False
+			)
+	return {
+		"version": version,
+		"inserted": len(new),
+		"updated": updated,
+		"deprecated": deprecated,
+		"older_than_site": not current,
+		"partial": partial,
+		"errors": [str(e) for e in errors],
+	}
 
 
 def seed_code_set() -> dict:
@@ -94,7 +117,7 @@ def seed_code_set() -> dict:
 		)
 	)
 	with SHIPPED_CODE_SET.open("rb") as stream:
-		return load_code_set(stream, curated)
+		return load_code_set(stream, curated, code_set_version(SHIPPED_CODE_SET.name))
 
 
 def specialty_for_taxonomy(code: str | None) -> str | None:
@@ -140,8 +163,8 @@ def import_code_set(file_url: str) -> dict:
 	file = frappe.get_doc("File", {"file_url": file_url})
 	file.check_permission("read")
 
+	content = file.get_content()
 	return load_code_set(
-		io.BytesIO(
-			file.get_content() if isinstance(file.get_content(), bytes) else file.get_content().encode()
-		)
+		io.BytesIO(content if isinstance(content, bytes) else content.encode()),
+		version=code_set_version(file.file_name),
 	)

@@ -184,25 +184,27 @@ def parse_date(text: str) -> date | None:
 		return None
 
 
-_NANP_EXCHANGE_VALID: dict[str, bool] = {}
+# Where CMS withholds a value it writes a token in angle brackets (`<UNAVAIL>` in every organisation's
+# EIN): data meaning "no value", not markup.
+_WITHHELD = re.compile(r"<[A-Z][A-Z -]*>")
+
+
+def cms_value(raw: str) -> str:
+	"""A cell as text, "" for nothing or a token of CMS's that stands for no value."""
+	raw = raw.strip()
+	return "" if _WITHHELD.fullmatch(raw) else raw
 
 
 def nppes_phone(raw: str) -> str:
 	"""NPPES phones are ten bare digits; E.164 as the phone rules give it, "" for one that cannot be read.
 
-	Whether a North American number is valid depends on its area code and exchange (the first six
-	digits) in the numbering plan phonenumbers ships, so that answer is asked once per exchange:
-	an eight-million-row file has far fewer exchanges than numbers.
+	Validity is decided for the whole number: within one area code and exchange the numbering plan
+	can allow some line numbers and not others (876-606-0xxx is valid, 876-606-2xxx is not).
 	"""
-	if len(raw) == 10 and raw.isdigit():
-		exchange = raw[:6]
-		valid = _NANP_EXCHANGE_VALID.get(exchange)
-		if valid is None:
-			valid = _NANP_EXCHANGE_VALID[exchange] = bool(_normalized(raw))
-		return "+1" + raw if valid else ""
 	return _normalized(raw) if raw else ""
 
 
+@lru_cache(maxsize=65536)
 def _normalized(raw: str) -> str:
 	try:
 		return normalize_phone(raw)
@@ -253,8 +255,8 @@ class _Columns:
 		self.width = len(header)
 
 
-def _open_text(source) -> tuple[Iterable[str], object]:
-	"""A text stream over a CSV path, a zip path (its npidata_pfile member) or an open binary/text stream."""
+def open_cms_text(source, member: str = "npidata") -> tuple[Iterable[str], object]:
+	"""A text stream over a CSV path, a zip path (its `member`_pfile CSV) or an open binary/text stream."""
 	if hasattr(source, "read"):
 		stream = (
 			source
@@ -267,10 +269,12 @@ def _open_text(source) -> tuple[Iterable[str], object]:
 		members = [
 			n for n in archive.namelist() if n.lower().endswith(".csv") and "fileheader" not in n.lower()
 		]
-		data = [n for n in members if "npidata" in n.lower()] or members
+		data = [n for n in members if f"{member}_" in n.lower().rsplit("/", 1)[-1]]
+		if member == "npidata":
+			data = data or members
 		if not data:
 			archive.close()
-			raise ValueError("the zip holds no NPPES CSV file")
+			raise ValueError(f"the zip holds no {member} CSV file")
 		return io.TextIOWrapper(archive.open(data[0]), encoding="utf-8-sig", newline=""), archive
 	stream = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the reader
 	return stream, None
@@ -281,7 +285,7 @@ def read_nppes(
 ) -> Iterator[NppesRecord | NppesSkip | NppesRowError]:
 	"""Every data row of the file as a record, a skip or an error (see the module docstring)."""
 	row_filter = row_filter or NppesFilter()
-	stream, archive = _open_text(source)
+	stream, archive = open_cms_text(source)
 	try:
 		reader = csv.reader(stream)
 		header = next(reader, None)
@@ -349,11 +353,6 @@ def _rows(reader, columns: _Columns, f: NppesFilter) -> Iterator[NppesRecord | N
 			continue
 		if max(map(len, row)) > MAX_FIELD:
 			yield NppesRowError(line, f"a field longer than {MAX_FIELD} characters")
-			continue
-		if any("<" in value or ">" in value for value in row):
-			# The file is public and written by registrants; its rows reach the database in bulk,
-			# past Frappe's save-time cleaning, and the desk shows some fields as HTML.
-			yield NppesRowError(line, "markup (< or >) in a field")
 			continue
 		try:
 			npi = validate_npi(row[npi_i])
@@ -428,7 +427,7 @@ def _record(row: list[str], line: int, npi: str, entity: int, columns: _Columns)
 		updated,
 		deactivated,
 		reactivated,
-	) = (row[i].strip() if i is not None else "" for i in columns.record)
+	) = (cms_value(row[i]) if i is not None else "" for i in columns.record)
 	country = country.upper() or _US
 	taxonomies, primary = [], ""
 	for code_i, switch_i in columns.taxonomy:

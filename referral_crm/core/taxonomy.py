@@ -99,6 +99,32 @@ def read_nucc_csv(stream: BinaryIO | TextIO) -> Iterator[TaxonomyCode | Taxonomy
 		)
 
 
+_VERSION_IN_NAME = re.compile(r"nucc_taxonomy_(\d{2})(\d)\b", re.IGNORECASE)
+
+
+def code_set_version(file_name: str | None) -> str:
+	"""NUCC names its files by version: nucc_taxonomy_251.csv is version 25.1; "" when the name says none."""
+	found = _VERSION_IN_NAME.search(file_name or "")
+	return f"{int(found[1])}.{found[2]}" if found else ""
+
+
+def version_key(version: str | None) -> tuple[int, ...]:
+	"""For comparing versions: "25.1" < "25.2" < "26.0"; no version sorts first."""
+	try:
+		return tuple(int(part) for part in (version or "").split(".") if part)
+	except ValueError:
+		return ()
+
+
+def codes_no_longer_listed(current: set[str], listed: set[str]) -> set[str] | None:
+	"""The codes a newer complete code set dropped (NUCC retires a handful a version), to be kept and
+	marked deprecated; None when so many are missing that the file cannot be a complete code set."""
+	gone = current - listed
+	if len(gone) > max(10, len(current) // 20):
+		return None
+	return gone
+
+
 PHYSICIANS = "Allopathic & Osteopathic Physicians"
 
 
@@ -116,7 +142,10 @@ def specialty_name(code: TaxonomyCode) -> str:
 
 
 def qualified_specialty_name(code: TaxonomyCode) -> str:
+	"""The name in full, for when the short one is taken: "Legal Medicine (Other Service Providers)"."""
 	if not code.specialization:
+		if code.classification and code.grouping:
+			return f"{code.classification} ({code.grouping})"
 		return code.classification or code.code
 	return f"{code.specialization} ({code.classification})"
 
@@ -156,6 +185,9 @@ _AMBIGUOUS_SPECIALIZATIONS = frozenset(
 		"Pediatric Emergency Medicine",
 		"Surgery of the Hand",
 		"Urogynecology and Reconstructive Pelvic Surgery",
+		"Physician Nutrition Specialist",
+		"Diabetology",
+		"Brain Injury Medicine",
 	}
 )
 

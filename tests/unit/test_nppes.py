@@ -4,6 +4,7 @@ import csv
 import io
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,6 +17,7 @@ from referral_crm.core.nppes import (
 	NppesRecord,
 	NppesRowError,
 	NppesSkip,
+	cms_value,
 	estimate_rows,
 	nppes_phone,
 	read_nppes,
@@ -23,6 +25,7 @@ from referral_crm.core.nppes import (
 )
 from referral_crm.core.phone import normalize_phone
 
+CMS = Path(__file__).parents[2] / "referral_crm" / "tests" / "data" / "cms"
 ORG_NPI, SUB_NPI, DOC_NPI, GONE_NPI, BACK_NPI, ABROAD_NPI = (make_npi(f"1{n:08d}") for n in range(1, 7))
 
 
@@ -272,15 +275,51 @@ def test_a_row_with_an_overlong_field_is_an_error_not_a_record(tmp_path):
 	assert isinstance(result, NppesRowError) and "longer than" in result.message
 
 
-def test_a_row_with_markup_is_an_error_not_a_record(tmp_path):
-	row = [""] * len(NPPES_HEADER)
-	row[NPPES_HEADER.index("NPI")] = "1245319599"
-	row[NPPES_HEADER.index("Entity Type Code")] = "2"
-	row[NPPES_HEADER.index("Provider Organization Name (Legal Business Name)")] = (
-		"<img src=x onerror=alert(1)> CLINIC"
-	)
+def test_text_with_angle_brackets_is_kept_as_data(tmp_path):
+	"""Markup is made harmless where the site stores and shows it; the row itself is never lost."""
+	name = "<img src=x onerror=alert(1)> CLINIC"
 	path = tmp_path / "npidata_pfile.csv"
-	with open(path, "w", newline="") as out:
-		csv.writer(out).writerows([NPPES_HEADER, row])
+	cells = {
+		"NPI": ORG_NPI,
+		"Entity Type Code": "2",
+		"Provider Organization Name (Legal Business Name)": name,
+	}
+	path.write_bytes(csv_bytes([row(**cells)]))
 	(result,) = list(read_nppes(str(path)))
-	assert isinstance(result, NppesRowError) and "markup" in result.message
+	assert isinstance(result, NppesRecord) and result.organization_name == name
+
+
+@pytest.mark.parametrize("token", ["<UNAVAIL>", "<NOT AVAILABLE>", " <UNAVAIL> "])
+def test_cms_tokens_mean_no_value(token):
+	assert cms_value(token) == ""
+	assert cms_value("<b>") == "<b>"  # not a CMS token: text, kept
+
+
+def test_cms_own_organisation_row_is_a_practice():
+	"""The real row CMS published, in today's 330-column layout, with <UNAVAIL> in the EIN."""
+	(record,) = list(read_nppes(str(CMS / "npidata_pfile_one_organisation.csv")))
+	assert isinstance(record, NppesRecord)
+	assert (record.npi, record.entity_type, record.active) == ("1063947125", 2, True)
+	assert record.organization_name == "LOVETTSVILLE DENTAL ARTS"
+	assert (record.city, record.state, record.zip_code) == ("LOVETTSVILLE", "VA", "20180")
+	assert record.phone == "+15408224224"
+	assert record.primary_taxonomy == "261QD0000X"
+	assert record.last_update_date == date(2017, 5, 9)
+
+
+def test_the_329_column_layout_before_2023_reads_the_same(tmp_path):
+	"""Before 2023: no Certification Date, and the sex column is called "Provider Gender Code"."""
+	with open(CMS / "npidata_pfile_one_organisation.csv", newline="") as source:
+		header, cms_row = list(csv.reader(source))
+	old = [
+		("Provider Gender Code" if h == "Provider Sex Code" else h, v)
+		for h, v in zip(header, cms_row, strict=True)
+		if h != "Certification Date"
+	]
+	assert len(old) == 329
+	path = tmp_path / "npidata_pfile_20050523-20221009.csv"
+	with open(path, "w", newline="") as out:
+		csv.writer(out, quoting=csv.QUOTE_ALL).writerows([[h for h, _ in old], [v for _, v in old]])
+	(older,) = list(read_nppes(str(path)))
+	(today,) = list(read_nppes(str(CMS / "npidata_pfile_one_organisation.csv")))
+	assert older == today

@@ -23,12 +23,16 @@ from pathlib import Path  # noqa: E402
 from referral_crm.core.taxonomy import (  # noqa: E402
 	TaxonomyCode,
 	TaxonomyRowError,
+	code_set_version,
+	codes_no_longer_listed,
 	is_primary_care,
+	qualified_specialty_name,
 	read_nucc_csv,
 	specialty_name,
+	version_key,
 )
 
-SHIPPED = Path(__file__).parents[2] / "referral_crm" / "data" / "nucc_taxonomy.csv"
+SHIPPED = Path(__file__).parents[2] / "referral_crm" / "data" / "nucc_taxonomy_251.csv"
 NUCC_HEADER = "Code,Grouping,Classification,Specialization,Definition,Notes,Display Name,Section\r\n"
 
 
@@ -93,9 +97,13 @@ def test_primary_care_codes():
 	assert not is_primary_care("207RC0000X") and not is_primary_care("")
 
 
-def test_the_shipped_code_set_covers_what_referral_marketing_meets():
+def test_the_shipped_code_set_is_nucc_complete_251():
 	items = list(read_nucc_csv(SHIPPED.open("rb")))
 	assert all(isinstance(i, TaxonomyCode) for i in items)
+	assert len(items) == len({i.code for i in items}) == 883
+	assert code_set_version(SHIPPED.name) == "25.1"
+	assert {i.section for i in items} == {"Individual", "Non-Individual"}
+	assert all(i.display_name for i in items)
 	codes = {i.code: i for i in items}
 	physicians = [i for i in items if i.grouping == "Allopathic & Osteopathic Physicians"]
 	assert len(physicians) >= 200
@@ -103,4 +111,34 @@ def test_the_shipped_code_set_covers_what_referral_marketing_meets():
 		assert needed in codes
 	for needed in ("314000000X", "251G00000X", "251E00000X", "261QP2300X", "193200000X"):
 		assert needed in codes
-	assert len({specialty_name(i) for i in items}) == len(items), "one specialty name per code"
+	physician_names = {specialty_name(i) for i in physicians}
+	assert len(physician_names) == len(physicians), "one specialty name per physician code"
+	# Where another kind of provider shares a physician's word ("Legal Medicine"), the site names the
+	# second one it meets in full (taxonomies.specialty_for_taxonomy): still one name per code.
+	others = {
+		specialty_name(i) if specialty_name(i) not in physician_names else qualified_specialty_name(i)
+		for i in items
+		if i not in physicians
+	}
+	assert len(others | physician_names) == len(items)
+
+
+@pytest.mark.parametrize(
+	"name, version",
+	[("nucc_taxonomy_251.csv", "25.1"), ("NUCC_TAXONOMY_240.CSV", "24.0"), ("codes.csv", ""), (None, "")],
+)
+def test_the_version_comes_from_nucc_file_name(name, version):
+	assert code_set_version(name) == version
+
+
+def test_versions_compare_as_numbers():
+	assert (
+		version_key("") < version_key("9.1") < version_key("24.0") < version_key("25.1") < version_key("25.2")
+	)
+
+
+def test_a_newer_code_set_deprecates_only_what_it_dropped():
+	current = {f"{n:03d}000000X" for n in range(300)}
+	assert codes_no_longer_listed(current, current - {"001000000X"} | {"999000000X"}) == {"001000000X"}
+	assert codes_no_longer_listed(current, current) == set()
+	assert codes_no_longer_listed(current, {"001000000X"}) is None, "two codes are not a complete code set"
