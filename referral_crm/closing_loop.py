@@ -127,7 +127,9 @@ def escalate_overdue_partner_issues() -> list[str]:
 	return issues
 
 
-def email_office(referral, email: str, subject: str, content: str, what: str, attachments=None) -> str | None:
+def email_office(
+	referral, email: str, subject: str, content: str, what: str, attachments=None, sender: str | None = None
+) -> str | None:
 	"""Email the referring office as a Communication on the referral; on failure log it and return None."""
 	try:
 		from frappe.core.doctype.communication.email import make
@@ -138,6 +140,7 @@ def email_office(referral, email: str, subject: str, content: str, what: str, at
 			subject=subject,
 			content=content,
 			recipients=email,
+			sender=sender,
 			communication_medium="Email",
 			send_email=True,
 			attachments=attachments or [],
@@ -208,9 +211,34 @@ def notify_referring_office(referral, event: str) -> str | None:
 	return None
 
 
-def send_visit_note(referral, file_url: str) -> str | None:
-	"""Email the visit note (a file attached to the referral) to the referring office; stop the clock.
+EMAIL, DIRECT = "Email", "Direct"
 
+
+def visit_note_addresses(referral) -> dict[str, str]:
+	"""Where the visit note can go: the office's email, and a Direct address (the referring provider's,
+	else the practice's, as NPPES lists them) when the agency has a Direct account to send from."""
+	addresses = {}
+	if referral.referring_practice and (
+		email := frappe.db.get_value("Practice", referral.referring_practice, "email")
+	):
+		addresses[EMAIL] = email
+	if frappe.db.get_single_value("Referral CRM Settings", "direct_email_account"):
+		direct = (
+			referral.referring_provider
+			and frappe.db.get_value("Provider", referral.referring_provider, "direct_address")
+		) or (
+			referral.referring_practice
+			and frappe.db.get_value("Practice", referral.referring_practice, "direct_address")
+		)
+		if direct:
+			addresses[DIRECT] = direct
+	return addresses
+
+
+def send_visit_note(referral, file_url: str, channel: str = EMAIL) -> str | None:
+	"""Send the visit note (a file attached to the referral) to the referring office; stop the clock.
+
+	By email, or by Direct secure messaging to the referrer's EHR through the agency's Direct account.
 	A failed send leaves the clock running, records the error and puts a ToDo on the coordinator's
 	list, so the note is never silently lost.
 	"""
@@ -224,8 +252,22 @@ def send_visit_note(referral, file_url: str) -> str | None:
 		if referral.referring_practice
 		else None
 	)
-	if not practice or not practice.email:
+	address = visit_note_addresses(referral).get(channel)
+	if not practice or not address:
+		if channel == DIRECT:
+			frappe.throw(
+				_(
+					"No Direct address is known for the referrer, or no Direct Messaging Account is set in Referral CRM Settings."
+				)
+			)
 		frappe.throw(_("The referring practice has no email address; fax the note and record it as sent."))
+	sender = None
+	if channel == DIRECT:
+		sender = frappe.db.get_value(
+			"Email Account",
+			frappe.db.get_single_value("Referral CRM Settings", "direct_email_account"),
+			"email_id",
+		)
 	if not frappe.db.exists(
 		"File", {"file_url": file_url, "attached_to_doctype": "Referral", "attached_to_name": referral.name}
 	):
@@ -240,11 +282,12 @@ def send_visit_note(referral, file_url: str) -> str | None:
 	)
 	communication = email_office(
 		referral,
-		practice.email,
+		address,
 		subject,
 		content,
 		f"Visit note for referral {referral.name}",
 		[{"file_url": file_url}],
+		sender=sender,
 	)
 	if not communication:
 		todo(

@@ -42,15 +42,34 @@ def demo(context, practices, providers_per_practice, referrals, visits, seed):
 	default="both",
 	show_default=True,
 )
+@click.option("--practice-locations", type=click.Path(exists=True, dir_okay=False), help="pl_pfile CSV")
+@click.option("--other-names", type=click.Path(exists=True, dir_okay=False), help="othername_pfile CSV")
+@click.option("--endpoints", type=click.Path(exists=True, dir_okay=False), help="endpoint_pfile CSV")
 @pass_context
-def import_nppes(context, path, states, zip_prefixes, territory, taxonomy_codes, entities):
-	"""Import CMS's NPPES file (CSV or zip) into Providers and Practices, for files too big to upload."""
+def import_nppes(
+	context,
+	path,
+	states,
+	zip_prefixes,
+	territory,
+	taxonomy_codes,
+	entities,
+	practice_locations,
+	other_names,
+	endpoints,
+):
+	"""Import CMS's NPPES file (CSV or zip) into Providers and Practices, for files too big to upload.
+
+	The companion files (secondary practice locations, other names, endpoints) are read from CMS's
+	zip, or from the CSVs given."""
 	import time
 
 	import frappe
 
 	from referral_crm.core.nppes import NppesFilter, read_nppes
+	from referral_crm.core.nppes_companions import ENDPOINT, OTHER_NAME, PRACTICE_LOCATION, companions_in_zip
 	from referral_crm.nppes import NppesImporter
+	from referral_crm.nppes_companions import import_companions
 	from referral_crm.referral_crm.doctype.nppes_import.nppes_import import territory_zips
 
 	frappe.init(site=get_site(context))
@@ -70,7 +89,17 @@ def import_nppes(context, path, states, zip_prefixes, territory, taxonomy_codes,
 			rate = summary.rows_read / max(time.monotonic() - started, 1e-6)
 			click.echo(f"\r{summary.rows_read:,} rows read ({rate:,.0f}/s)", nl=False, err=True)
 
-		summary = NppesImporter(progress=progress).run(read_nppes(path, row_filter), commit=True)
+		sources = dict.fromkeys(companions_in_zip(path), path)
+		for kind, given in (
+			(PRACTICE_LOCATION, practice_locations),
+			(OTHER_NAME, other_names),
+			(ENDPOINT, endpoints),
+		):
+			if given:
+				sources[kind] = given
+		importer = NppesImporter(progress=progress)
+		summary = importer.run(read_nppes(path, row_filter), commit=True)
+		import_companions(importer, sources, commit=True)
 		seconds = time.monotonic() - started
 	finally:
 		frappe.destroy()

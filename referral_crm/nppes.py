@@ -123,8 +123,11 @@ class ImportSummary:
 	practices_inserted: int = 0
 	practices_updated: int = 0
 	rows_unchanged: int = 0
+	locations_linked: int = 0
+	other_names: int = 0
+	endpoints: int = 0
 	skipped: Counter = field(default_factory=Counter)
-	errors: list[tuple[int, str]] = field(default_factory=list)
+	errors: list[tuple[int | str, str]] = field(default_factory=list)
 
 	@property
 	def rows_skipped(self) -> int:
@@ -136,6 +139,9 @@ class ImportSummary:
 			_("Providers added: {0}, updated: {1}").format(self.providers_inserted, self.providers_updated),
 			_("Practices added: {0}, updated: {1}").format(self.practices_inserted, self.practices_updated),
 			_("Rows already up to date: {0}").format(self.rows_unchanged),
+			_("Secondary practice locations linked: {0}").format(self.locations_linked),
+			_("Other names: {0}").format(self.other_names),
+			_("Endpoints: {0}").format(self.endpoints),
 			_("Rows skipped: {0}").format(self.rows_skipped),
 		]
 		lines += [f"  {reason}: {count}" for reason, count in self.skipped.most_common()]
@@ -181,6 +187,7 @@ class NppesImporter:
 		practice = frappe.qb.DocType("Practice")
 		self.next_rgt = (frappe.qb.from_(practice).select(Max(practice.rgt)).run()[0][0] or 0) + 1
 		self.subparts: list[tuple[str, str, str]] = []
+		self.locations: list[tuple[str, str]] = []  # (location practice, its organisation)
 
 	# ------------------------------------------------------------------ driving
 	def run(

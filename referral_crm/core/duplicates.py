@@ -31,6 +31,7 @@ class Candidate:
 	fax: str = ""
 	address_line1: str = ""
 	zip_code: str = ""
+	other_names: tuple[str, ...] = ()  # what else the office is called (NPPES's Other Name file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ def comparable_name(name: str) -> str:
 	return " ".join(_LEGAL_FORMS.sub(" ", normalize_name(name)).split())
 
 
-def _blocks(records: list[Candidate], names: list[str]) -> Iterable[list[int]]:
+def _blocks(records: list[Candidate], names: list[tuple[str, ...]]) -> Iterable[list[int]]:
 	keys: dict[tuple, list[int]] = defaultdict(list)
 	for i, r in enumerate(records):
 		if r.npi:
@@ -57,18 +58,33 @@ def _blocks(records: list[Candidate], names: list[str]) -> Iterable[list[int]]:
 			keys[("fax", r.fax)].append(i)
 		if street := address_key(r.zip_code, r.address_line1):
 			keys[("address", street)].append(i)
-		if names[i] and r.zip_code:
-			keys[("name", r.zip_code[:3], names[i].split()[0])].append(i)
+		if r.zip_code:
+			for first_word in {name.split()[0] for name in names[i] if name}:
+				keys[("name", r.zip_code[:3], first_word)].append(i)
 	for members in keys.values():
 		if 1 < len(members) <= MAX_BLOCK:
 			yield members
 
 
-def score_pair(a: Candidate, b: Candidate, name_a: str, name_b: str) -> tuple[int, tuple[str, ...]]:
-	"""0..100 and the reasons a person reads; 0 for two records with different NPIs."""
+def all_names(candidate: Candidate) -> tuple[str, ...]:
+	"""The comparable forms of a record's name and its other names, the name first."""
+	return tuple(dict.fromkeys(comparable_name(n) for n in (candidate.name, *candidate.other_names)))
+
+
+def score_pair(
+	a: Candidate, b: Candidate, names_a: tuple[str, ...] | str, names_b: tuple[str, ...] | str
+) -> tuple[int, tuple[str, ...]]:
+	"""0..100 and the reasons a person reads; 0 for two records with different NPIs.
+
+	Names are compared each with each (a practice's name with the other's "doing business as" name):
+	the closest pair counts."""
 	if a.npi and b.npi:
 		return (100, ("same NPI",)) if a.npi == b.npi else (0, ())
-	similarity = round(fuzz.token_sort_ratio(name_a, name_b)) if name_a and name_b else 0
+	names_a = (names_a,) if isinstance(names_a, str) else names_a
+	names_b = (names_b,) if isinstance(names_b, str) else names_b
+	similarity = max(
+		(round(fuzz.token_sort_ratio(x, y)) for x in names_a if x for y in names_b if y), default=0
+	)
 	reasons = []
 	if a.phone and a.phone == b.phone:
 		reasons.append("same phone")
@@ -88,7 +104,7 @@ def find_duplicate_pairs(
 ) -> list[DuplicatePair]:
 	"""Pairs scoring at least `threshold`, best first, each pair once with a < b."""
 	records = list(records)
-	names = [comparable_name(r.name) for r in records]
+	names = [all_names(r) for r in records]
 	seen: set[tuple[int, int]] = set()
 	pairs = []
 	for members in _blocks(records, names):

@@ -86,3 +86,19 @@ def test_each_pair_appears_once_ordered_and_best_first(items):
 	assert len(keys) == len(set(keys))
 	assert all(a < b for a, b in keys)
 	assert [p.score for p in found] == sorted((p.score for p in found), reverse=True)
+
+
+def test_an_other_name_finds_the_office_a_person_typed_by_its_sign():
+	"""NPPES knows the organisation by its legal name; the liaison typed what the sign on the door says."""
+	legal = Candidate(
+		"P1",
+		"Montefiore Medical Group Practice Associates",
+		npi="1245319599",
+		address_line1="3444 Kossuth Ave",
+		zip_code="10467",
+		other_names=("Fordham Family Practice",),
+	)
+	typed = Candidate("P2", "Fordham Family Practice", address_line1="3444 Kossuth Ave.", zip_code="10467")
+	assert pairs(legal, typed)[("P1", "P2")].score == 100
+	without = Candidate("P1", legal.name, npi=legal.npi, address_line1=legal.address_line1, zip_code="10467")
+	assert ("P1", "P2") not in pairs(without, typed)

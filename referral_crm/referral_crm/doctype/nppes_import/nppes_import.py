@@ -10,7 +10,9 @@ from frappe.utils import now_datetime
 from frappe.utils.nestedset import get_descendants_of
 
 from referral_crm.core.nppes import NppesFilter, estimate_rows, read_nppes
+from referral_crm.core.nppes_companions import ENDPOINT, OTHER_NAME, PRACTICE_LOCATION, companions_in_zip
 from referral_crm.nppes import ImportSummary, NppesImporter
+from referral_crm.nppes_companions import import_companions
 
 ENTITY_TYPES = {
 	"Individuals and Organisations": (1, 2),
@@ -18,6 +20,11 @@ ENTITY_TYPES = {
 	"Organisations (Practices)": (2,),
 }
 PROGRESS_EVENT = "nppes_import_progress"
+COMPANION_FIELDS = {
+	PRACTICE_LOCATION: "practice_location_file",
+	OTHER_NAME: "other_name_file",
+	ENDPOINT: "endpoint_file",
+}
 
 
 def split_list(text: str | None) -> list[str]:
@@ -84,9 +91,18 @@ class NPPESImport(Document):
 			name=self.name,
 		)
 
-	def file_path(self) -> str:
-		file = frappe.get_doc("File", {"file_url": self.import_file})
+	def file_path(self, fieldname: str = "import_file") -> str:
+		file = frappe.get_doc("File", {"file_url": self.get(fieldname)})
 		return file.get_full_path()
+
+	def companion_sources(self) -> dict[str, str]:
+		"""The companion files to read: those attached, else those inside CMS's zip."""
+		main = self.file_path()
+		sources = dict.fromkeys(companions_in_zip(main), main)
+		for kind, fieldname in COMPANION_FIELDS.items():
+			if self.get(fieldname):
+				sources[kind] = self.file_path(fieldname)
+		return sources
 
 	def row_filter(self) -> NppesFilter:
 		taxonomy_codes = {code.upper() for code in split_list(self.taxonomy_codes)}
@@ -145,7 +161,11 @@ def run_import(name: str) -> ImportSummary:
 		)
 
 	try:
-		summary = NppesImporter(progress=progress).run(read_nppes(path, doc.row_filter()), commit=True)
+		sources = doc.companion_sources()
+		total += sum(estimate_rows(p) for p in set(sources.values()) if p != path)
+		importer = NppesImporter(progress=progress)
+		summary = importer.run(read_nppes(path, doc.row_filter()), commit=True)
+		import_companions(importer, sources, commit=True)
 	except Exception:
 		frappe.db.rollback()
 		doc.db_set({"status": "Failed", "finished_at": now_datetime(), "summary": frappe.get_traceback()})
@@ -165,6 +185,9 @@ def run_import(name: str) -> ImportSummary:
 			"rows_skipped": summary.rows_skipped,
 			"rows_with_errors": len(summary.errors),
 			"rows_per_second": summary.rows_read / seconds,
+			"locations_linked": summary.locations_linked,
+			"other_names": summary.other_names,
+			"endpoints": summary.endpoints,
 			"summary": summary.as_text(),
 		}
 	)

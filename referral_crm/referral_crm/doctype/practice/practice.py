@@ -16,6 +16,10 @@ from referral_crm.territories import spread_practice_territory, territory_for_zi
 NUMBER_FIELDS = ("phone", "fax")
 
 
+def also_known_as(names) -> str:
+	return "\n".join(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+
+
 class Practice(NestedSet):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
@@ -96,6 +100,7 @@ class Practice(NestedSet):
 		self.set_territory_from_zip()
 		self.update(derive_owners(self.as_dict(), territory_members(self.referral_territory)))
 		self.check_stage_change()
+		self.set_also_known_as()
 		if self.state:
 			self.state = self.state.strip().upper()
 
@@ -119,6 +124,10 @@ class Practice(NestedSet):
 				_("Say why the office is not to be contacted (Do Not Contact Reason)."),
 				title=_("Reason Required"),
 			)
+
+	def set_also_known_as(self):
+		"""The other names in one searchable field: link search and the list filter find them."""
+		self.also_known_as = also_known_as(row.other_name for row in self.other_names)
 
 	def validate_parent_is_organisation(self):
 		if self.parent_practice and not frappe.db.get_value("Practice", self.parent_practice, "is_group"):

@@ -35,25 +35,44 @@ function show_visit_note_clock(frm) {
 	frm.dashboard.set_headline(text, hours >= 0 ? "orange" : "red");
 	if (!frm.is_new() && frm.perm[0] && frm.perm[0].write) {
 		frm.add_custom_button(
-			__("Email Visit Note"),
+			__("Send Visit Note"),
 			() => {
 				const files = (frm.get_docinfo().attachments || []).map((f) => f.file_url);
 				if (!files.length) {
 					frappe.msgprint(__("Attach the visit note to this referral first."));
 					return;
 				}
-				frappe.prompt(
-					{
-						fieldname: "file_url",
-						fieldtype: "Select",
-						label: __("Visit Note"),
-						options: files,
-						default: files[files.length - 1],
-						reqd: 1,
-					},
-					({ file_url }) => frm.call("email_visit_note", { file_url }).then(() => frm.reload_doc()),
-					__("Email the Visit Note to the Referring Office")
-				);
+				frm.call("visit_note_channels").then(({ message: addresses }) => {
+					const channels = Object.keys(addresses || {});
+					if (!channels.length) {
+						frappe.msgprint(__("The referring office has no email or Direct address; fax the note."));
+						return;
+					}
+					frappe.prompt(
+						[
+							{
+								fieldname: "file_url",
+								fieldtype: "Select",
+								label: __("Visit Note"),
+								options: files,
+								default: files[files.length - 1],
+								reqd: 1,
+							},
+							{
+								fieldname: "channel",
+								fieldtype: "Select",
+								label: __("Send By"),
+								options: channels.map((c) => ({ value: c, label: `${__(c)}: ${addresses[c]}` })),
+								// Direct lands in the referrer's EHR: offer it first where there is one.
+								default: channels.includes("Direct") ? "Direct" : "Email",
+								reqd: 1,
+							},
+						],
+						({ file_url, channel }) =>
+							frm.call("email_visit_note", { file_url, channel }).then(() => frm.reload_doc()),
+						__("Send the Visit Note to the Referring Office")
+					);
+				});
 			},
 			__("Visit Note")
 		);

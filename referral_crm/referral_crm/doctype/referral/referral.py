@@ -7,7 +7,12 @@ from frappe.model.document import Document
 from frappe.utils import get_link_to_form, getdate, now_datetime
 
 from referral_crm.accounts import forget_cause, referral_received
-from referral_crm.closing_loop import notify_referring_office, send_visit_note, set_visit_note_clock
+from referral_crm.closing_loop import (
+	notify_referring_office,
+	send_visit_note,
+	set_visit_note_clock,
+	visit_note_addresses,
+)
 from referral_crm.core.errors import DomainError
 from referral_crm.core.referral import (
 	ADMITTED_STATUSES,
@@ -159,12 +164,20 @@ class Referral(Document):
 			)
 
 	@frappe.whitelist()
-	def email_visit_note(self, file_url: str):
-		"""Email the attached visit note to the referring office and stop the clock."""
+	def visit_note_channels(self) -> dict[str, str]:
+		"""The electronic ways the visit note can reach the referrer (email, Direct), with the address."""
+		self.check_permission("read")
+		return visit_note_addresses(self)
+
+	@frappe.whitelist()
+	def email_visit_note(self, file_url: str, channel: str = "Email"):
+		"""Send the attached visit note to the referring office by email or Direct and stop the clock."""
 		self.check_permission("write")
 		if self.status not in ADMITTED_STATUSES:
 			frappe.throw(_("Only an admitted referral has a visit note to send."))
-		return send_visit_note(self, file_url)
+		if channel not in ("Email", "Direct"):
+			frappe.throw(_("Send the visit note by Email or Direct."))
+		return send_visit_note(self, file_url, channel)
 
 	@frappe.whitelist()
 	def fax_visit_note(self, file_url: str):

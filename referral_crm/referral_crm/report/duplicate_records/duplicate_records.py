@@ -23,7 +23,16 @@ def execute(filters=None):
 
 def candidates(doctype: str) -> list[Candidate]:
 	if doctype == "Practice":
-		fields = ["name", "practice_name", "npi", "phone", "fax", "address_line1", "zip_code"]
+		fields = [
+			"name",
+			"practice_name",
+			"npi",
+			"phone",
+			"fax",
+			"address_line1",
+			"zip_code",
+			"also_known_as",
+		]
 	else:
 		fields = ["name", "provider_name", "npi", "phone", "fax", "primary_practice"]
 	records = frappe.get_list(doctype, fields=fields, limit_page_length=0)
@@ -37,6 +46,7 @@ def candidates(doctype: str) -> list[Candidate]:
 				r.fax or "",
 				r.address_line1 or "",
 				r.zip_code or "",
+				tuple((r.also_known_as or "").splitlines()),
 			)
 			for r in records
 		]

@@ -1,0 +1,25 @@
+# Copyright (c) 2026, referral_crm contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class PracticeOtherName(Document):
+	"""Another name an organisation goes by (NPPES's Other Name file, or typed by a person)."""
+
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from_nppes: DF.Check
+		name_type: DF.Select | None
+		other_name: DF.Data
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+	# end: auto-generated types
+	pass
