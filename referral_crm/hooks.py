@@ -72,6 +72,7 @@ on_session_creation = ["referral_crm.security.on_session_creation"]
 doc_events = {
 	"Version": {"before_insert": "referral_crm.permissions.phi.scrub_version"},
 	"User": {"validate": "referral_crm.security.on_user_validate"},
+	"System Settings": {"on_update": "referral_crm.security.keep_two_factor_to_its_roles"},
 	"File": {"validate": "referral_crm.permissions.phi.keep_phi_files_private"},
 	**{
 		doctype: {"validate": "referral_crm.security.validate_text"}

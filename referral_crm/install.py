@@ -8,6 +8,7 @@ from frappe.permissions import add_permission, update_permission_property
 
 from referral_crm.core.cadence import DEFAULT_CADENCES
 from referral_crm.core.referral import STATUSES, WORKFLOW, WORKFLOW_ACTIONS
+from referral_crm.security import OUR_OTP_ISSUER, restore_two_factor, two_factor_before_install
 from referral_crm.taxonomies import seed_code_set
 
 ROLES = (
@@ -125,11 +126,14 @@ def set_settings_defaults():
 
 def require_second_factor():
 	"""Portal users log in with a code from an authenticator app. Frappe asks for it only of roles marked
-	for two factors (ours: Referring Office), so turning it on leaves staff logins as they were."""
+	for two factors (ours: Referring Office, and the PHI roles under the security policy); role All is
+	kept as the site had it before install (security.keep_two_factor_to_its_roles), so every other
+	login stays as it was."""
+	two_factor_before_install()
 	if not frappe.db.get_single_value("System Settings", "enable_two_factor_auth"):
 		frappe.db.set_single_value(
 			"System Settings",
-			{"enable_two_factor_auth": 1, "two_factor_method": "OTP App", "otp_issuer_name": "Referral CRM"},
+			{"enable_two_factor_auth": 1, "two_factor_method": "OTP App", "otp_issuer_name": OUR_OTP_ISSUER},
 		)
 
 
@@ -220,6 +224,10 @@ def before_uninstall():
 		frappe.delete_doc("Assignment Rule", rule, force=True, ignore_permissions=True)
 
 	remove_workflow()
+
+	# Frappe drops an app's Scheduled Job Types only at the next migrate; until then they would fail.
+	frappe.db.delete("Scheduled Job Type", {"method": ("like", "referral_crm.%")})
+	restore_two_factor()
 
 	frappe.db.delete("Has Role", {"role": ("in", (*ROLES, PORTAL_ROLE))})
 	for role in (*ROLES, PORTAL_ROLE):

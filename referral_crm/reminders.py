@@ -61,8 +61,11 @@ def sync_round_robin_rule(territory) -> str | None:
 	liaisons = territory_members(territory.name).get(LIAISON) or []
 	exists = frappe.db.exists("Assignment Rule", name)
 	if not territory.round_robin_targets or not liaisons:
-		if exists:
-			frappe.db.set_value("Assignment Rule", name, "disabled", 1)
+		if exists:  # through the document: Frappe caches each DocType's rules until one is saved
+			rule = frappe.get_doc("Assignment Rule", name)
+			rule.disabled = 1
+			rule.flags.ignore_permissions = True
+			rule.save()
 		return None
 	rule = frappe.get_doc("Assignment Rule", name) if exists else frappe.new_doc("Assignment Rule")
 	rule.update(

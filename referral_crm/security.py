@@ -7,6 +7,8 @@ policy sets Frappe's own settings, copies the per-user limits onto everyone hold
 reads patient data (including users given such a role later), and checks the rest on each request.
 """
 
+import json
+
 import frappe
 from frappe import _
 from frappe.utils import cint, get_datetime, now_datetime
@@ -17,8 +19,9 @@ SETTINGS = "Referral CRM Settings"
 AUDIT_LOGS = ("PHI Access Log", "Activity Log", "Access Log", "View Log")
 
 
-def policy() -> "frappe._dict":
-	settings = frappe.get_cached_doc(SETTINGS)
+def policy(settings=None) -> "frappe._dict":
+	"""The policy as set, from `settings` when given (a save in progress: the cached copy may be older)."""
+	settings = settings or frappe.get_cached_doc(SETTINGS)
 	return frappe._dict(
 		applied=cint(settings.apply_security_policy),
 		idle_minutes=cint(settings.session_idle_minutes) or 30,
@@ -87,9 +90,79 @@ def user_limits(p) -> dict:
 	}
 
 
-def apply_policy() -> None:
-	"""Set Frappe's settings, the PHI roles' two-factor, every PHI user's limits and the log retention."""
-	p = policy()
+TWO_FACTOR_BEFORE = "referral_crm_two_factor_before_install"
+OUR_OTP_ISSUER = "Referral CRM"
+
+
+def two_factor_before_install() -> dict:
+	"""Whether the site had two-factor on, and for every user (role All), before the app turned it on
+	for its own roles; kept so that no System Settings save and no uninstall changes other logins."""
+	if saved := frappe.db.get_default(TWO_FACTOR_BEFORE):
+		return json.loads(saved)
+	enabled = cint(frappe.db.get_single_value("System Settings", "enable_two_factor_auth"))
+	# A site from before this was kept: two-factor under our issuer name is the app's own doing.
+	ours = enabled and frappe.db.get_single_value("System Settings", "otp_issuer_name") == OUR_OTP_ISSUER
+	state = {
+		"enabled": 0 if ours else enabled,
+		"all": 0 if ours else cint(frappe.db.get_value("Role", "All", "two_factor_auth")),
+	}
+	frappe.db.set_default(TWO_FACTOR_BEFORE, json.dumps(state))
+	return state
+
+
+def keep_two_factor_to_its_roles(doc, method=None) -> None:
+	"""System Settings marks role All (every user of the site) for two factors on each save while
+	two-factor is on. The app turned two-factor on for its portal and PHI roles only: put role All
+	back as the agency had it, unless this very save is a person turning two-factor on for everyone."""
+	before = two_factor_before_install()
+	previous = doc.get_doc_before_save()
+	turned_on_by_a_person = (
+		previous is not None
+		and not cint(previous.enable_two_factor_auth)
+		and cint(doc.enable_two_factor_auth)
+		and not doc.flags.referral_crm_policy
+	)
+	if turned_on_by_a_person:
+		before["all"] = 1  # their choice, kept from now on
+		frappe.db.set_default(TWO_FACTOR_BEFORE, json.dumps(before))
+		return
+	if (
+		cint(doc.enable_two_factor_auth)
+		and cint(frappe.db.get_value("Role", "All", "two_factor_auth")) != before["all"]
+	):
+		frappe.db.set_value("Role", "All", "two_factor_auth", before["all"])
+
+
+def restore_two_factor() -> None:
+	"""On uninstall: two-factor as it was before the app."""
+	before = two_factor_before_install()
+	frappe.db.set_single_value("System Settings", "enable_two_factor_auth", before["enabled"])
+	frappe.db.set_value("Role", "All", "two_factor_auth", before["all"])
+	frappe.defaults.clear_default(TWO_FACTOR_BEFORE)
+
+
+def can_send_email() -> bool:
+	"""Whether Frappe has an outgoing email account: it emails the authenticator-app enrolment."""
+	from frappe.email.doctype.email_account.email_account import EmailAccount
+
+	return bool(EmailAccount.find_outgoing(raise_exception=False))
+
+
+NO_EMAIL_FOR_TWO_FACTOR = _(
+	"Two-factor login was not turned on for the roles that read patient data: this site has no outgoing "
+	"email account, and Frappe emails each user the code to enrol their authenticator app, so they could "
+	"not log in. Set up an outgoing Email Account and save these settings again. Everything else in the "
+	"policy is applied."
+)
+
+
+def apply_policy(settings=None) -> None:
+	"""Set Frappe's settings, the PHI roles' two-factor, every PHI user's limits and the log retention.
+
+	Two-factor goes on for the PHI roles only when the site can email the enrolment; without an
+	outgoing email account it is left off (nobody is locked out) and the manager is told.
+	"""
+	p = policy(settings)
 	if not p.applied:
 		return
 	system = frappe.get_single("System Settings")
@@ -98,10 +171,14 @@ def apply_policy() -> None:
 		system.update(wanted)
 		system.flags.ignore_permissions = True  # the policy a manager turned on, applied by the system
 		system.flags.ignore_mandatory = True  # a site whose setup wizard never ran has no language yet
+		system.flags.referral_crm_policy = True
 		system.save()
+	second_factor = can_send_email()
 	for role in phi_roles():
-		if not frappe.db.get_value("Role", role, "two_factor_auth"):
-			frappe.db.set_value("Role", role, "two_factor_auth", 1)
+		if cint(frappe.db.get_value("Role", role, "two_factor_auth")) != int(second_factor):
+			frappe.db.set_value("Role", role, "two_factor_auth", int(second_factor))
+	if not second_factor:
+		frappe.msgprint(NO_EMAIL_FOR_TWO_FACTOR, title=_("Two-Factor Login Not On"), indicator="orange")
 	limits = user_limits(p)
 	for user in phi_users():
 		current = frappe.db.get_value("User", user, list(limits), as_dict=True)

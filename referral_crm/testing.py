@@ -341,3 +341,44 @@ def make_office_user(practice: str) -> str:
 		}
 	).insert(ignore_permissions=True)
 	return email
+
+
+def serve_assets_for_pdfs(case) -> None:
+	"""wkhtmltopdf fetches the site's CSS from the site's own address while printing a PDF. When no web
+	server answers there (a bench without `bench start`), serve the bench's /assets and the site's
+	public /files on that address for the rest of the test class; a running server is used as it is."""
+	import socket
+	import threading
+	from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+	from pathlib import Path
+	from urllib.parse import unquote, urlparse
+
+	url = urlparse(frappe.utils.get_url())
+	port = url.port or 80
+	try:
+		socket.create_connection(("127.0.0.1", port), timeout=1).close()
+		return
+	except OSError:
+		pass
+	roots = {
+		"/assets/": Path(frappe.local.sites_path, "assets").resolve(),
+		"/files/": Path(frappe.get_site_path("public", "files")).resolve(),
+	}
+
+	class Assets(SimpleHTTPRequestHandler):
+		def translate_path(self, path):
+			path = unquote(urlparse(path).path)
+			for prefix, root in roots.items():
+				if path.startswith(prefix):
+					target = (root / path[len(prefix) :]).resolve()
+					if target.is_relative_to(root):
+						return str(target)
+			return str(roots["/assets/"] / "__none__")
+
+		def log_message(self, *args):
+			pass
+
+	server = ThreadingHTTPServer(("127.0.0.1", port), Assets)
+	threading.Thread(target=server.serve_forever, daemon=True).start()
+	case.addClassCleanup(server.server_close)
+	case.addClassCleanup(server.shutdown)

@@ -6,7 +6,13 @@ import frappe
 from frappe.tests.test_api import FrappeAPITestCase
 from frappe.utils.file_manager import save_file
 
-from referral_crm.testing import make_practice, make_referral, make_territory, make_user
+from referral_crm.testing import (
+	make_practice,
+	make_referral,
+	make_territory,
+	make_user,
+	serve_assets_for_pdfs,
+)
 
 PATIENT, DIAGNOSIS = "Quixotezebulon", "Metastatic pancreatic"
 
@@ -15,6 +21,7 @@ class TestPHIOverHTTP(FrappeAPITestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
+		serve_assets_for_pdfs(cls)
 		cls.manager = make_user(["Referral Marketing Manager"])
 		cls.liaison = make_user(["Physician Liaison"])
 		cls.stranger = make_user(["Physician Liaison"])

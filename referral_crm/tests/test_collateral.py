@@ -11,6 +11,7 @@ from referral_crm.testing import (
 	make_territory,
 	make_user,
 	move_referral,
+	serve_assets_for_pdfs,
 	unique_zip,
 )
 
@@ -18,6 +19,11 @@ SETTINGS = "Referral CRM Settings"
 
 
 class TestCollateral(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		serve_assets_for_pdfs(cls)
+
 	def setUp(self):
 		frappe.db.set_single_value(
 			SETTINGS,
@@ -95,6 +101,11 @@ class TestCollateral(FrappeTestCase):
 
 
 class TestPostcardBatch(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		serve_assets_for_pdfs(cls)
+
 	def tearDown(self):
 		frappe.set_user("Administrator")
 		frappe.db.rollback()

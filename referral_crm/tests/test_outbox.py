@@ -17,6 +17,7 @@ from referral_crm.testing import (
 	json_answer,
 	make_email_account,
 	make_practice,
+	serve_assets_for_pdfs,
 )
 
 SETTINGS = "Referral CRM Settings"
@@ -25,6 +26,11 @@ FLYER = "Practice Fax Flyer"
 
 class OutboxCase(FrappeTestCase):
 	"""Sends to local gateways, and the clean-up of what the delivery job committed."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		serve_assets_for_pdfs(cls)
 
 	def setUp(self):
 		self.practices = []

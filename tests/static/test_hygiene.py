@@ -77,6 +77,7 @@ IGNORE_PERMISSIONS_ALLOWED = {
 	},
 	"referral_crm/doctype/referral_territory/referral_territory.py": {
 		"sync_member_permissions": "User Permissions follow membership a manager saved",
+		"on_trash": "the territory's own round-robin rule goes with the territory a manager deleted",
 	},
 	"referral_crm/doctype/visit/visit.py": {
 		"sync_follow_up_todo": "the follow-up ToDo of a visit the user saved"

@@ -83,7 +83,7 @@ class ReferralCRMSettings(Document):
 		if self.apply_security_policy:
 			from referral_crm.security import apply_policy
 
-			apply_policy()
+			apply_policy(self)
 		if self.has_value_changed("week_starts_on") or self.has_value_changed("visit_note_sla_hours"):
 			# Weekly figures are bucketed by week start and judged against the note promise.
 			frappe.enqueue(

@@ -83,7 +83,10 @@ class ReferralTerritory(NestedSet):
 
 	def on_trash(self):
 		super().on_trash()
-		frappe.db.delete("Assignment Rule", {"name": rule_name(self.name)})
+		# Through the document: Frappe caches each DocType's rules and clears them only on its events.
+		frappe.delete_doc(
+			"Assignment Rule", rule_name(self.name), ignore_permissions=True, ignore_missing=True, force=True
+		)
 		frappe.db.delete("User Permission", {"allow": TERRITORY, "for_value": self.name})
 		frappe.cache.delete_value("user_permissions")
 

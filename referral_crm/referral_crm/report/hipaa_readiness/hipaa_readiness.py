@@ -10,6 +10,7 @@ from frappe.utils import add_days, cint, getdate, nowdate
 from referral_crm.permissions.phi import PHI_DOCTYPES
 from referral_crm.security import (
 	AUDIT_LOGS,
+	can_send_email,
 	phi_roles,
 	phi_users,
 	policy,
@@ -51,13 +52,26 @@ def checks():
 
 	roles = phi_roles()
 	roles_without_2fa = [r for r in roles if not frappe.db.get_value("Role", r, "two_factor_auth")]
+	email = can_send_email()
+	yield (
+		_("An outgoing email account (two-factor enrolment, notices and visit notes go by email)"),
+		email,
+		_("found") if email else _("none: two-factor login cannot be turned on without locking users out"),
+		_(
+			"Set up an outgoing Email Account (Email Account > Enable Outgoing, Default Outgoing), then save Referral CRM Settings."
+		),
+	)
+	everyone = cint(frappe.db.get_value("Role", "All", "two_factor_auth"))
 	yield (
 		_("Two-factor login for everyone holding patient data"),
 		system.enable_two_factor_auth and system.two_factor_method == "OTP App" and not roles_without_2fa,
 		_("Roles without two-factor: {0}").format(", ".join(roles_without_2fa) or _("none"))
+		+ (_("; the site asks it of every user (role All)") if everyone else "")
 		if system.enable_two_factor_auth
 		else _("Two-factor login is off for the site"),
-		SETTINGS_FIX,
+		SETTINGS_FIX
+		if email
+		else _("First set up an outgoing email account (above); then: {0}").format(SETTINGS_FIX),
 	)
 	users = phi_users()
 	not_enrolled = [u for u in users if not frappe.db.get_default(f"{u}_otpsecret")]
