@@ -142,10 +142,12 @@ def restore_two_factor() -> None:
 
 
 def can_send_email() -> bool:
-	"""Whether Frappe has an outgoing email account: it emails the authenticator-app enrolment."""
-	from frappe.email.doctype.email_account.email_account import EmailAccount
-
-	return bool(EmailAccount.find_outgoing(raise_exception=False))
+	"""Whether Frappe has a default outgoing email account (as it looks for one to email the
+	authenticator-app enrolment): an account marked so, or the mail server in the site config."""
+	return bool(
+		frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1})
+		or frappe.conf.get("mail_server")
+	)
 
 
 NO_EMAIL_FOR_TWO_FACTOR = _(

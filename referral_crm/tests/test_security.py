@@ -8,7 +8,8 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 from frappe.utils.file_manager import save_file
 
-from referral_crm.testing import make_referral, make_user
+from referral_crm.security import TWO_FACTOR_BEFORE
+from referral_crm.testing import make_email_account, make_referral, make_user
 
 SETTINGS = "Referral CRM Settings"
 
@@ -51,6 +52,7 @@ class TestSecurityPolicy(FrappeTestCase):
 		self.assertEqual(before["No method of this app open to guests"], "Met")
 		self.assertEqual(before["Referral names carry no patient data"], "Met")
 
+		make_email_account(2525, default_outgoing=True)  # two-factor enrolment is emailed
 		self.apply(office_hours_from=7, office_hours_to=19, allowed_ip_ranges="10.20., 192.168.1.")
 		frappe.clear_cache()
 		after = readiness()
@@ -63,6 +65,24 @@ class TestSecurityPolicy(FrappeTestCase):
 		retention = {r.ref_doctype: r.days for r in frappe.get_single("Log Settings").logs_to_clear}
 		self.assertEqual(retention["PHI Access Log"], 2190)
 		self.assertGreaterEqual(retention.get("Activity Log", 2190), 2190)
+
+	def test_without_outgoing_email_the_policy_leaves_two_factor_off_and_says_so(self):
+		frappe.db.set_value("Email Account", {"default_outgoing": 1}, "default_outgoing", 0)
+		if frappe.conf.get("mail_server"):
+			self.skipTest("this site sends mail through its config")
+		frappe.local.message_log = []
+		self.apply()
+		self.assertEqual(frappe.db.get_value("Role", "Intake Coordinator", "two_factor_auth"), 0)
+		self.assertIn("no outgoing email account", frappe.as_json(frappe.local.message_log))
+		self.assertEqual(
+			readiness()[
+				"An outgoing email account (two-factor enrolment, notices and visit notes go by email)"
+			],
+			"Not Met",
+		)
+		make_email_account(2526, default_outgoing=True)
+		self.apply()
+		self.assertEqual(frappe.db.get_value("Role", "Intake Coordinator", "two_factor_auth"), 1)
 
 	def test_a_user_given_a_phi_role_later_gets_the_office_hours_and_addresses(self):
 		self.apply(office_hours_from=7, office_hours_to=19, allowed_ip_ranges="10.20.")
@@ -101,6 +121,42 @@ class TestSecurityPolicy(FrappeTestCase):
 		self.assertFalse(frappe.db.exists("File", {"attached_to_name": referral.name, "is_private": 0}))
 		file = save_file("orders.pdf", content, "Referral", referral.name, is_private=1)
 		self.assertTrue(file.file_url.startswith("/private/files/"))
+
+
+class TestTwoFactorStaysWithItsRoles(FrappeTestCase):
+	"""Frappe's System Settings marks role All for two factors on every save while two-factor is on."""
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		frappe.clear_cache()
+
+	def save_system_settings(self, **values):
+		system = frappe.get_single("System Settings")
+		system.update(values)
+		system.flags.ignore_mandatory = True
+		system.save()
+
+	def test_a_save_of_system_settings_changes_no_other_login(self):
+		from frappe.twofactor import two_factor_is_enabled
+
+		self.assertTrue(frappe.db.get_single_value("System Settings", "enable_two_factor_auth"))
+		accountant = make_user(["Accounts User"] if frappe.db.exists("Role", "Accounts User") else [])
+		portal = make_user(["Referring Office"])
+		self.save_system_settings(session_expiry="06:00")
+		self.assertEqual(frappe.db.get_value("Role", "All", "two_factor_auth"), 0)
+		self.assertFalse(two_factor_is_enabled(accountant), "outside the app's roles: login as before")
+		self.assertTrue(two_factor_is_enabled(portal))
+		self.save_system_settings(country="United States")  # as the setup wizard does
+		self.assertFalse(two_factor_is_enabled(accountant))
+
+	def test_a_person_turning_two_factor_on_for_everyone_is_respected(self):
+		frappe.db.set_single_value("System Settings", "enable_two_factor_auth", 0)
+		self.save_system_settings(enable_two_factor_auth=1)
+		self.assertEqual(frappe.db.get_value("Role", "All", "two_factor_auth"), 1)
+		self.save_system_settings(session_expiry="05:00")
+		self.assertEqual(frappe.db.get_value("Role", "All", "two_factor_auth"), 1, "their choice is kept")
+		self.assertEqual(frappe.parse_json(frappe.db.get_default(TWO_FACTOR_BEFORE))["all"], 1)
 
 
 class TestDisabledAPIUser(FrappeAPITestCase):
