@@ -21,7 +21,7 @@ def alert_settings() -> AlertSettings:
 	return AlertSettings(
 		baseline_weeks=max(1, s.alert_baseline_weeks or 8),
 		min_baseline_mean=s.alert_min_baseline_mean if s.alert_min_baseline_mean is not None else 1.0,
-		significance=s.alert_significance or 0.01,
+		significance=s.alert_significance or 0.05,
 		quiet_weeks=s.quiet_weeks or 0,
 		quiet_min_active_weeks=s.quiet_min_active_weeks or 0,
 	)
@@ -113,6 +113,18 @@ def describe(finding: Finding, week: date) -> str:
 			"No referrals for the last {0} weeks, after {1:.1f} a week over the {2} weeks before. Call the office to ask what changed."
 		).format(alert_settings().quiet_weeks, finding.baseline_mean, finding.baseline_weeks)
 	ask = _("Call to thank them.") if finding.kind == SPIKE else _("Call the office to ask what went wrong.")
+	if finding.recent_weeks > 1:
+		return _(
+			"{0} referrals over the last {1} weeks (to the week of {2}), against {3:.1f} a week over the {4} weeks before (p = {5:.4f}). {6}"
+		).format(
+			finding.recent_total,
+			finding.recent_weeks,
+			formatdate(week),
+			finding.baseline_mean,
+			finding.baseline_weeks,
+			finding.p_value,
+			ask,
+		)
 	return _(
 		"{0} referrals in the week of {1}, against {2:.1f} a week over the {3} weeks before (p = {4:.4f}). {5}"
 	).format(

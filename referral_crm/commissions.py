@@ -48,9 +48,17 @@ def load_rules() -> list[Rule]:
 	]
 
 
-def approved_earlier_lines(user: str, before: date) -> list[Line]:
+def earlier_lines(before: date, user: str | None = None, referrals: set[str] | None = None) -> list[Line]:
+	"""Lines of statements of periods before `before` (drafts too: a draft claims what it lists until it
+	is cancelled), of `user`'s statements or on `referrals`, whoever's statement they are on."""
 	statement = DocType(STATEMENT)
 	line = DocType("Commission Statement Line")
+	condition = (statement.user == user) if user else None
+	if referrals:
+		on_referrals = line.referral.isin(list(referrals))
+		condition = on_referrals if condition is None else condition | on_referrals
+	if condition is None:
+		return []
 	rows = (
 		frappe.qb.from_(line)
 		.join(statement)
@@ -63,9 +71,11 @@ def approved_earlier_lines(user: str, before: date) -> list[Line]:
 			line.basis_date,
 			line.amount,
 			line.reverses_kind,
+			statement.user,
 		)
-		.where((statement.user == user) & (statement.docstatus == 1) & (statement.period_start < before))
+		.where((statement.docstatus < 2) & (statement.period_start < before))
 		.where(line.parenttype == STATEMENT)
+		.where(condition)
 		.run()
 	)
 	return [
@@ -77,13 +87,15 @@ def approved_earlier_lines(user: str, before: date) -> list[Line]:
 			getdate(day),
 			Decimal(str(amount)).quantize(Decimal("0.01")),
 			reverses or None,
+			owner,
 		)
-		for ref, rule, role, kind, day, amount, reverses in rows
+		for ref, rule, role, kind, day, amount, reverses, owner in rows
 	]
 
 
 def referral_facts(user: str, start: date, end: date, also: set[str]) -> list[ReferralFacts]:
-	"""The user's referrals with any counting moment in the period, plus `also` (for clawbacks)."""
+	"""The user's referrals with any counting moment in the period or changed in it (entered late,
+	reinstated, edited), plus `also` (what the user holds, for clawbacks)."""
 	referral = DocType("Referral")
 	lo, hi = get_datetime(start), get_datetime(end + timedelta(days=1))
 
@@ -91,7 +103,10 @@ def referral_facts(user: str, start: date, end: date, also: set[str]) -> list[Re
 		return (column >= lo) & (column < hi)
 
 	condition = ((referral.attributed_liaison == user) | (referral.attributed_coordinator == user)) & (
-		within(referral.received_at) | within(referral.admitted_at) | within(referral.start_of_care)
+		within(referral.received_at)
+		| within(referral.admitted_at)
+		| within(referral.start_of_care)
+		| within(referral.modified)
 	)
 	if also:
 		condition = condition | referral.name.isin(list(also))
@@ -146,8 +161,9 @@ def _first_referral_times(practices: set[str]) -> dict:
 
 def compute_lines(user: str, period_start: date) -> list[Line]:
 	start, end = getdate(get_first_day(period_start)), getdate(get_last_day(period_start))
-	earlier = approved_earlier_lines(user, start)
-	referrals = referral_facts(user, start, end, {line.referral for line in earlier})
+	held = {line.referral for line in earlier_lines(start, user=user)}
+	referrals = referral_facts(user, start, end, held)
+	earlier = earlier_lines(start, referrals={r.name for r in referrals})
 	return statement_lines(user, start, end, load_rules(), referrals, earlier)
 
 
@@ -189,10 +205,24 @@ def generate_statements(period_start: date | None = None) -> list[str]:
 				((referral.received_at >= lo) & (referral.received_at < hi))
 				| ((referral.admitted_at >= lo) & (referral.admitted_at < hi))
 				| ((referral.start_of_care >= lo) & (referral.start_of_care < hi))
-				| referral.status.isin(["Cancelled", "Not Admitted"])
+				| ((referral.modified >= lo) & (referral.modified < hi))
 			)
 			.run(pluck=True)
 		)
+	# Whoever holds money on a referral changed this month (cancelled, credited to someone else).
+	statement, line = DocType(STATEMENT), DocType("Commission Statement Line")
+	users |= set(
+		frappe.qb.from_(line)
+		.join(statement)
+		.on(line.parent == statement.name)
+		.join(referral)
+		.on(line.referral == referral.name)
+		.select(statement.user)
+		.distinct()
+		.where((statement.docstatus < 2) & (statement.period_start < period_start))
+		.where((referral.modified >= lo) & (referral.modified < hi))
+		.run(pluck=True)
+	)
 	names = []
 	for user in sorted(users):
 		existing = frappe.db.get_value(

@@ -1,11 +1,19 @@
 """Commission rules: which referrals count for whom, for how much, and what is taken back.
 
 "When does a referral count? ... This distinction is critical for commission
-structures" (seed 003): each rule names its basis. A referral counts at most
-once per rule and role; a counted referral that later ends Cancelled or Not
-Admitted is reversed by a clawback line in the next statement.
+structures" (seed 003): each rule names its basis. Money is never paid twice or lost:
+
+- a referral is paid at most once per rule, role and kind, across every person and statement: what
+  earlier statements paid, net of what they took back, is what is outstanding;
+- it is paid in the statement of the month its condition is met (admitted within N days: the month
+  of the admission), or the first statement after, when it was entered or changed late;
+- a paid referral that ends Cancelled or Not Admitted, or whose credit moves to another person, is
+  taken back by a clawback line on the holder's next statement; reinstated, or credited to the new
+  person, it is paid again once nothing is outstanding on it;
+- rules add up: two rules that both match a referral (a base rate and a hospice bonus) each pay it.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -63,6 +71,7 @@ class Line:
 	basis_date: date
 	amount: Decimal
 	reverses_kind: str | None = None  # on a clawback: the kind of line it takes back
+	user: str = ""  # whose statement the line is on (earlier lines of everyone are read)
 
 	@property
 	def key(self) -> tuple[str, str, str, str]:
@@ -84,7 +93,8 @@ def basis_date(rule: Rule, referral: ReferralFacts) -> date | None:
 
 
 def counts_under(rule: Rule, referral: ReferralFacts) -> date | None:
-	"""The day the referral counts under the rule, or None if it does not count."""
+	"""The day the referral counts under the rule, or None if it does not count: its basis day, or the
+	admission day when the rule asks for an admission within N days and that came later."""
 	if referral.status in REVERSING_STATUSES:
 		return None
 	if rule.service_line and rule.service_line != referral.service_line:
@@ -99,6 +109,7 @@ def counts_under(rule: Rule, referral: ReferralFacts) -> date | None:
 			return None
 		if (_day(referral.admitted_at) - _day(referral.received_at)).days > rule.eligibility_days:
 			return None
+		return max(day, _day(referral.admitted_at))  # the condition is met when the patient is admitted
 	return day
 
 
@@ -116,20 +127,31 @@ def statement_lines(
 ) -> list[Line]:
 	"""Lines of `user`'s statement for the period.
 
-	`earlier_lines` are the user's lines on statements of earlier periods: what was
-	already paid (never paid twice) and what may need taking back.
+	`earlier_lines` are the lines of everyone's statements of earlier periods on these referrals
+	(`Line.user` says whose; a line without one is taken as `user`'s): what is outstanding on each
+	referral, rule, role and kind, and with whom.
 	"""
-	earlier = list(earlier_lines)
+	earlier = [line if line.user else _with_user(line, user) for line in earlier_lines]
 	referrals = list(referrals)
-	paid = {line.key for line in earlier if line.kind != CLAWBACK}
-	reversed_keys = {line.key for line in earlier if line.kind == CLAWBACK}
-	status_of = {r.name: r.status for r in referrals}
+	outstanding: dict[tuple, Decimal] = defaultdict(Decimal)  # key: net paid, whoever holds it
+	held: dict[tuple, Decimal] = defaultdict(Decimal)  # key: net paid to `user`
+	for line in earlier:
+		outstanding[line.key] += line.amount
+		if line.user == user:
+			held[line.key] += line.amount
+	facts = {r.name: r for r in referrals}
+	rule_of = {r.name: r for r in rules}
 	lines: list[Line] = []
+
+	def pay(line: Line) -> None:
+		if outstanding[line.key] <= 0:
+			lines.append(line)
+			outstanding[line.key] += line.amount
 
 	for referral in referrals:
 		for rule in rules:
 			day = counts_under(rule, referral)
-			if day is None or not (period_start <= day <= period_end):
+			if day is None or day > period_end:
 				continue
 			shares = (
 				(HUNTER, referral.hunter, rule.hunter_share),
@@ -137,35 +159,49 @@ def statement_lines(
 			)
 			for role, holder, share in shares:
 				if holder == user and share:
-					line = Line(
-						referral.name, rule.name, role, COMMISSION, day, _money(rule.amount * share / 100)
+					pay(
+						Line(
+							referral.name,
+							rule.name,
+							role,
+							COMMISSION,
+							day,
+							_money(rule.amount * share / 100),
+							user=user,
+						)
 					)
-					if line.key not in paid:
-						lines.append(line)
 			if referral.first_from_source and referral.hunter == user and rule.new_account_bonus:
-				bonus = Line(
-					referral.name, rule.name, HUNTER, NEW_ACCOUNT_BONUS, day, _money(rule.new_account_bonus)
+				pay(
+					Line(
+						referral.name,
+						rule.name,
+						HUNTER,
+						NEW_ACCOUNT_BONUS,
+						day,
+						_money(rule.new_account_bonus),
+						user=user,
+					)
 				)
-				if bonus.key not in paid:
-					lines.append(bonus)
 
-	for line in earlier:
-		if line.kind == CLAWBACK or line.key in reversed_keys:
+	for key, amount in held.items():
+		referral_name, rule_name, role, kind = key
+		referral, rule = facts.get(referral_name), rule_of.get(rule_name)
+		if amount <= 0 or referral is None or rule is None:
+			continue  # nothing held, or a rule switched off: what it paid stays paid
+		still_counts = counts_under(rule, referral) is not None
+		holder = referral.hunter if role == HUNTER else referral.farmer
+		if still_counts and holder == user:
 			continue
-		if status_of.get(line.referral) in REVERSING_STATUSES:
-			lines.append(
-				Line(
-					line.referral,
-					line.rule,
-					line.role,
-					CLAWBACK,
-					period_end,
-					-line.amount,
-					reverses_kind=line.kind,
-				)
-			)
-			reversed_keys.add(line.key)
+		lines.append(
+			Line(referral_name, rule_name, role, CLAWBACK, period_end, -amount, reverses_kind=kind, user=user)
+		)
 	return lines
+
+
+def _with_user(line: Line, user: str) -> Line:
+	return Line(
+		line.referral, line.rule, line.role, line.kind, line.basis_date, line.amount, line.reverses_kind, user
+	)
 
 
 def total(lines: Iterable[Line]) -> Decimal:

@@ -155,3 +155,124 @@ def test_no_referral_counts_twice_and_lines_sum_to_the_total(referrals):
 	assert len(paid_keys) == len(set(paid_keys))
 	clawed = [l.key for l in earlier if l.kind == CLAWBACK]
 	assert len(clawed) == len(set(clawed)) and set(clawed) <= set(paid_keys)
+
+
+JAN = (date(2027, 1, 1), date(2027, 1, 31))
+FEB = (date(2027, 2, 1), date(2027, 2, 28))
+
+
+def test_admitted_within_n_days_pays_in_the_month_the_admission_came():
+	"""Received on 28 January, admitted on 3 February: January's statement cannot know, February's pays."""
+	r = referral(received=datetime(2027, 1, 28, 9), admitted=datetime(2027, 2, 3, 9))
+	received_rule = [rule(basis=RECEIVED, eligibility_days=14)]
+	january = statement_lines(
+		"liaison@x",
+		*JAN,
+		received_rule,
+		[referral(received=r.received_at, admitted=None, status="Accepted")],
+		[],
+	)
+	assert january == []
+	february = statement_lines("liaison@x", *FEB, received_rule, [r], january)
+	assert [(l.kind, l.basis_date, l.amount) for l in february] == [
+		(COMMISSION, date(2027, 2, 3), Decimal("50.00"))
+	]
+	assert (
+		statement_lines("liaison@x", date(2027, 3, 1), date(2027, 3, 31), received_rule, [r], february) == []
+	)
+
+
+def test_two_rules_that_match_both_pay():
+	"""Rules add up by design: a base rate and a service-line bonus are two rules."""
+	rules = [rule(), rule(name="Hospice bonus", service_line="Home Health", amount=Decimal("20"))]
+	assert total(statement_lines("liaison@x", *NOV, rules, [referral()], [])) == Decimal("70.00")
+
+
+def test_a_reinstated_referral_is_paid_again_once():
+	rules = [rule()]
+	nov = statement_lines("liaison@x", *NOV, rules, [referral()], [])
+	dec = statement_lines("liaison@x", *DEC, rules, [referral(status="Cancelled")], nov)
+	assert total(dec) == Decimal("-50.00")
+	jan = statement_lines("liaison@x", *JAN, rules, [referral(status="Admitted")], nov + dec)
+	assert total(jan) == Decimal("50.00"), "back to admitted: paid again"
+	feb = statement_lines("liaison@x", *FEB, rules, [referral(status="Admitted")], nov + dec + jan)
+	assert feb == []
+	assert total(nov + dec + jan + feb) == Decimal("50.00")
+
+
+def test_credit_moved_to_another_person_after_approval_moves_the_money_not_doubles_it():
+	rules = [rule()]
+	paid_a = statement_lines("a@x", *NOV, rules, [referral(hunter="a@x")], [])
+	moved = referral(hunter="b@x")
+	assert statement_lines("b@x", *DEC, rules, [moved], paid_a) == [], "still held by A"
+	taken_back = statement_lines("a@x", *DEC, rules, [moved], paid_a)
+	assert total(taken_back) == Decimal("-50.00")
+	paid_b = statement_lines("b@x", *JAN, rules, [moved], paid_a + taken_back)
+	assert [(l.user, l.amount) for l in paid_b] == [("b@x", Decimal("50.00"))]
+	assert statement_lines("a@x", *JAN, rules, [moved], paid_a + taken_back + paid_b) == []
+
+
+def test_dates_edited_after_approval_do_not_pay_again():
+	rules = [rule(basis=RECEIVED)]
+	nov = statement_lines("liaison@x", *NOV, rules, [referral()], [])
+	moved_to_december = referral(received=datetime(2026, 12, 2, 9), admitted=datetime(2026, 12, 4, 9))
+	assert statement_lines("liaison@x", *DEC, rules, [moved_to_december], nov) == []
+
+
+def test_a_referral_entered_late_is_paid_in_the_next_statement():
+	late = referral(received=datetime(2026, 10, 20, 9), admitted=datetime(2026, 10, 22, 9))
+	lines = statement_lines("liaison@x", *NOV, [rule()], [late], [])
+	assert [(l.basis_date, l.amount) for l in lines] == [(date(2026, 10, 22), Decimal("50.00"))]
+
+
+def test_a_rule_switched_off_takes_nothing_back():
+	nov = statement_lines("liaison@x", *NOV, [rule()], [referral()], [])
+	assert statement_lines("liaison@x", *DEC, [], [referral()], nov) == []
+
+
+change = st.fixed_dictionaries(
+	{
+		"status": st.sampled_from(["Accepted", "Admitted", "Cancelled", "Not Admitted", "Discharged"]),
+		"hunter": st.sampled_from(["a@x", "b@x"]),
+	}
+)
+
+
+@given(st.lists(change, min_size=1, max_size=5))
+def test_whatever_happens_to_a_referral_it_is_paid_once_or_not_at_all(history):
+	"""Each month the referral may change status or credit; statements run for both people monthly.
+	Once things settle, exactly one payment is outstanding if it counts, none if it does not."""
+	rules = [
+		rule(),
+		rule(
+			name="On receipt",
+			basis=RECEIVED,
+			amount=Decimal("10"),
+			hunter_share=Decimal(60),
+			farmer_share=Decimal(40),
+		),
+	]
+	months = [(date(2027, m, 1), date(2027, m, 28)) for m in range(1, 13)]
+	earlier: list = []
+	final = history[-1]
+	for month, facts in zip(months, history + [final] * 3, strict=False):
+		r = referral(received=datetime(2027, 1, 5), admitted=datetime(2027, 1, 9), **facts)
+		for person in ("a@x", "b@x", "coord@x"):
+			earlier += statement_lines(person, *month, rules, [r], earlier)
+	net = {}
+	for line in earlier:
+		net[line.key] = net.get(line.key, Decimal(0)) + line.amount
+	counts = final["status"] not in ("Cancelled", "Not Admitted")
+	for key, amount in net.items():
+		expected = {
+			("HH admitted", HUNTER): Decimal("50.00"),
+			("On receipt", HUNTER): Decimal("6.00"),
+			("On receipt", FARMER): Decimal("4.00"),
+		}[key[1:3]]
+		assert amount == (expected if counts else 0), (key, amount)
+	by_person = {}
+	for line in earlier:
+		by_person[(line.key, line.user)] = by_person.get((line.key, line.user), Decimal(0)) + line.amount
+	for (key, person), amount in by_person.items():
+		holder = final["hunter"] if key[2] == HUNTER else "coord@x"
+		assert amount == (net[key] if person == holder else 0), (key, person, amount)

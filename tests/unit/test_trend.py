@@ -1,3 +1,6 @@
+import itertools
+import math
+import random
 from math import comb
 
 import pytest
@@ -11,7 +14,10 @@ from referral_crm.core.trend import (
 	AlertSettings,
 	assess_source,
 	assess_sources,
+	benjamini_hochberg,
+	judge_source,
 	median,
+	quiet_p_value,
 	rate_ratio_p_values,
 )
 
@@ -57,7 +63,7 @@ def test_small_sources_never_alert():
 
 
 def test_gone_quiet_after_regular_referrals():
-	counts = [2, 2, 3, 2, 2, 3, 2, 2, 0, 0, 0]
+	counts = [1, 2, 2, 3, 2, 2, 3, 2, 2, 0, 0, 0]
 	finding = assess_source(counts, SETTINGS)
 	assert finding.kind == GONE_QUIET and finding.this_week == 0
 	assert finding.p_value < 0.01
@@ -65,12 +71,12 @@ def test_gone_quiet_after_regular_referrals():
 
 def test_three_empty_weeks_are_ordinary_for_a_source_sending_one_a_week():
 	# active in 6 of 8 weeks, 1.25 a week: three empty weeks happen by chance 2 % of the time
-	counts = [2, 1, 2, 0, 1, 2, 1, 1, 0, 0, 0]
+	counts = [1, 2, 1, 2, 0, 1, 2, 1, 1, 0, 0, 0]
 	assert assess_source(counts, SETTINGS) is None
 
 
 def test_an_occasional_source_going_silent_is_not_quiet():
-	counts = [0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+	counts = [1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]
 	assert assess_source(counts, SETTINGS) is None
 
 
@@ -97,7 +103,9 @@ def test_alerts_never_fire_below_the_minimum_baseline(counts):
 	finding = assess_source(counts, SETTINGS)
 	baseline = counts[-1 - SETTINGS.baseline_weeks : -1]
 	if finding and finding.kind != GONE_QUIET:
-		assert sum(baseline) / SETTINGS.baseline_weeks >= SETTINGS.min_baseline_mean
+		assert finding.baseline_mean >= SETTINGS.min_baseline_mean
+		if finding.recent_weeks == 1:
+			assert sum(baseline) / SETTINGS.baseline_weeks == finding.baseline_mean
 		assert finding.p_value < SETTINGS.significance
 
 
@@ -112,3 +120,85 @@ def test_median():
 	assert median([]) is None
 	assert median([5, 1, 3]) == 3
 	assert median([4, 1, 3, 2]) == 2.5
+
+
+def poisson(rng: random.Random, rate: float) -> int:
+	"""Knuth's sampler: enough for weekly referral rates."""
+	limit, k, product = math.exp(-rate), 0, rng.random()
+	while product > limit:
+		k += 1
+		product *= rng.random()
+	return k
+
+
+@pytest.mark.parametrize("total, k, q", [(0, 8, 3), (1, 8, 3), (5, 4, 2), (7, 3, 3)])
+def test_quiet_is_the_exact_conditional_probability(total, k, q):
+	"""Brute force: every way the referrals could fall in the k + q weeks, equally likely under no change."""
+	weeks = k + q
+	silent = sum(
+		1 for placing in itertools.product(range(weeks), repeat=total) if all(w < k for w in placing)
+	)
+	assert quiet_p_value(total, k, q) == pytest.approx(silent / weeks**total)
+
+
+def test_quiet_is_not_judged_as_if_the_rate_were_known():
+	# 8 referrals over 8 weeks, then 3 empty: exp(-1 * 3) = 0.0498 would take the rate as certain.
+	assert quiet_p_value(8, 8, 3) == pytest.approx((8 / 11) ** 8)
+	assert quiet_p_value(8, 8, 3) != pytest.approx(math.exp(-3))
+
+
+def test_drop_and_spike_are_judged_two_sided():
+	one_week = AlertSettings(baseline_weeks=8, quiet_weeks=3, recent_weeks=1)
+	finding = judge_source([1, 1, 1, *[12] * 8, 2], one_week)
+	low, _high = rate_ratio_p_values(2, 96, 8)
+	assert finding.kind == DROP and finding.p_value == pytest.approx(2 * low)
+
+
+def test_benjamini_hochberg_keeps_the_step_up_set():
+	p = {"a": 0.001, "b": 0.008, "c": 0.039, "d": 0.041, "e": 0.042, "f": 0.06, "g": 0.074, "h": 0.205}
+	# Benjamini & Hochberg's procedure at 0.05 with m = 8: the largest i with p(i) <= 0.05 i / 8 is 2.
+	assert benjamini_hochberg(p, 0.05) == {"a", "b"}
+	assert benjamini_hochberg({}, 0.05) == set()
+	assert benjamini_hochberg({"x": 0.2, "y": 0.01}, 0.05) == {"y"}
+
+
+def steady_week(rng, rates, weeks):
+	return {
+		f"S{i}": dict(enumerate(poisson(rng, rate) for _ in range(weeks))) for i, rate in enumerate(rates)
+	}
+
+
+def test_thousands_of_steady_sources_raise_no_alarm():
+	"""2,500 sources with no change at all, 1.5 to 30 referrals a week: tested each at 0.01 alone, about
+	one in a hundred would alert every week (25 false alarms); held together, none does."""
+	rng = random.Random(17)
+	rates = [rng.uniform(1.5, 30) for _ in range(2500)]
+	weeks = list(range(SETTINGS.history_weeks))
+	counts = steady_week(rng, rates, len(weeks))
+	alone = sum(1 for by_week in counts.values() if assess_source([by_week[w] for w in weeks], SETTINGS))
+	assert alone >= 10, "the per-source test alone would alert on steady sources"
+	assert assess_sources(counts, weeks, SETTINGS) == {}
+
+
+def test_real_drops_among_thousands_of_sources_are_found():
+	rng = random.Random(5)
+	weeks = list(range(SETTINGS.history_weeks))
+	counts = steady_week(rng, [rng.uniform(1.5, 30) for _ in range(2500)], len(weeks))
+	for i in range(20):  # a steady 20 a week that stops, and one that falls to 2
+		counts[f"quiet{i}"] = dict(enumerate([poisson(rng, 20) for _ in weeks[:-3]] + [0, 0, 0]))
+		counts[f"drop{i}"] = dict(enumerate([poisson(rng, 20) for _ in weeks[:-1]] + [2]))
+	found = assess_sources(counts, weeks, SETTINGS)
+	assert {s for s, f in found.items() if f.kind == GONE_QUIET} == {f"quiet{i}" for i in range(20)}
+	assert {s for s, f in found.items() if f.kind == DROP} >= {f"drop{i}" for i in range(20)}
+	assert len(found) <= 40 + 1
+
+
+def test_a_lasting_halving_is_judged_over_the_recent_weeks():
+	"""15 a week, then four weeks near 7: no single week is far enough off, four together are."""
+	counts = [15, 14, 16, 15, 15, 14, 16, 15, 8, 7, 7, 8]
+	one_week = AlertSettings(recent_weeks=1)
+	assert judge_source(counts[-one_week.history_weeks :], one_week).p_value > 0.001
+	finding = judge_source(counts, SETTINGS)
+	assert (finding.kind, finding.recent_weeks, finding.recent_total) == (DROP, 4, 30)
+	low, _high = rate_ratio_p_values(30, 120, 8, 4)
+	assert finding.p_value == pytest.approx(4 * low), "two-sided, and two looks at the source"
