@@ -24,11 +24,11 @@ def territory_for_zip(zip_code: str | None) -> str | None:
 		frappe.qb.from_(zips)
 		.join(territory)
 		.on(zips.parent == territory.name)
-		.select(territory.name, territory.lft)
+		.select(territory.name, territory.lft, territory.rgt)
 		.where((zips.zip_code == zip_code) & (zips.parenttype == TERRITORY))
 		.run(as_dict=True)
 	)
-	return resolve_territory(ZipClaim(row.name, row.lft or 0) for row in rows)
+	return resolve_territory(ZipClaim(row.name, row.lft or 0, row.rgt or 0) for row in rows)
 
 
 def territory_of_practice(practice: str | None) -> str | None:

@@ -17,8 +17,13 @@ def clean_npi(value: str | int | None) -> str:
 	return "".join(ch for ch in str(value) if ch not in " -\t")
 
 
+def _digits(text: str) -> bool:
+	"""ASCII digits only: str.isdigit() also takes "１２３" and "١٢٣" and superscripts, which are not NPIs."""
+	return text.isascii() and text.isdigit()
+
+
 def npi_check_digit(first_nine: str) -> int:
-	if len(first_nine) != NPI_LENGTH - 1 or not first_nine.isdigit():
+	if len(first_nine) != NPI_LENGTH - 1 or not _digits(first_nine):
 		raise InvalidNPIError("The first nine digits of an NPI must be nine digits")
 	total = _PREFIX_CONSTANT
 	# Double every other digit starting from the rightmost of the nine.
@@ -34,7 +39,7 @@ def npi_check_digit(first_nine: str) -> int:
 
 def is_valid_npi(value: str | int | None) -> bool:
 	npi = clean_npi(value)
-	if len(npi) != NPI_LENGTH or not npi.isdigit() or npi[0] not in "12":
+	if len(npi) != NPI_LENGTH or not _digits(npi) or npi[0] not in "12":
 		return False
 	return npi_check_digit(npi[:9]) == int(npi[9])
 
@@ -42,8 +47,8 @@ def is_valid_npi(value: str | int | None) -> bool:
 def validate_npi(value: str | int | None) -> str:
 	"""Return the cleaned NPI or raise InvalidNPIError saying what is wrong with it."""
 	npi = clean_npi(value)
-	if len(npi) != NPI_LENGTH or not npi.isdigit():
-		raise InvalidNPIError(f"An NPI has exactly 10 digits; got {npi!r}")
+	if len(npi) != NPI_LENGTH or not _digits(npi):
+		raise InvalidNPIError(f"An NPI has exactly 10 digits (0-9); got {npi!r}")
 	if npi[0] not in "12":
 		raise InvalidNPIError(f"An NPI starts with 1 or 2; got {npi!r}")
 	if npi_check_digit(npi[:9]) != int(npi[9]):

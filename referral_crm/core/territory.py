@@ -13,6 +13,8 @@ def normalize_zip(raw: str | int | None) -> str:
 	text = str(raw).strip()
 	if not text:
 		return ""
+	if not text.isascii():  # only ASCII digits are ZIP digits ("１０４５１" is not)
+		raise InvalidZipCodeError(f"{raw!r} is not a US ZIP code")
 	head, dash, tail = text.partition("-")
 	if dash and not (len(tail) == 4 and tail.isdigit()):
 		raise InvalidZipCodeError(f"{raw!r} is not a US ZIP code")
@@ -33,24 +35,35 @@ def normalize_zip_list(values: Iterable[str | int | None]) -> list[str]:
 	return list(seen)
 
 
-def find_zip_conflicts(
-	zip_codes: Iterable[str], siblings: Mapping[str, Iterable[str]]
-) -> dict[str, list[str]]:
-	"""Which of `zip_codes` a sibling territory already claims: {zip: [sibling, ...]}."""
+def find_zip_conflicts(zip_codes: Iterable[str], others: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+	"""Which of `zip_codes` another territory already claims: {zip: [territory, ...]}. `others` are the
+	territories neither above nor below the one being saved (a ZIP may only be claimed again inside)."""
 	claimed_by: dict[str, list[str]] = {}
-	for sibling, sibling_zips in siblings.items():
-		for zip_code in sibling_zips:
-			claimed_by.setdefault(zip_code, []).append(sibling)
+	for other, other_zips in others.items():
+		for zip_code in other_zips:
+			claimed_by.setdefault(zip_code, []).append(other)
 	return {zip_code: sorted(claimed_by[zip_code]) for zip_code in zip_codes if zip_code in claimed_by}
 
 
 @dataclass(frozen=True)
 class ZipClaim:
 	territory: str
-	lft: int  # nested-set left value: a deeper territory has a larger lft than its ancestors
+	lft: int  # the territory's nested-set bounds: a territory inside another lies within its bounds
+	rgt: int
+
+
+def _inside(inner: ZipClaim, outer: ZipClaim) -> bool:
+	return outer.lft <= inner.lft and inner.rgt <= outer.rgt
 
 
 def resolve_territory(claims: Iterable[ZipClaim]) -> str | None:
-	"""The most specific territory among those claiming one ZIP (deepest in the tree)."""
-	best = max(claims, key=lambda claim: claim.lft, default=None)
-	return best.territory if best else None
+	"""The most specific of the territories claiming one ZIP: the one inside all the others.
+
+	Claims nest along one chain (New York City > Bronx > Bronx South); claims that do not (two
+	territories side by side) are refused when saved, and resolve to no territory rather than to
+	whichever sorts last."""
+	ordered = sorted(claims, key=lambda claim: (claim.lft, -claim.rgt))
+	for outer, inner in zip(ordered, ordered[1:], strict=False):
+		if not _inside(inner, outer):
+			return None
+	return ordered[-1].territory if ordered else None

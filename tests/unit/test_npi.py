@@ -65,3 +65,26 @@ def test_adjacent_transpositions_are_caught_when_digits_differ(first_nine, posit
 		return  # Luhn cannot see these swaps
 	digits[i], digits[i + 1] = digits[i + 1], digits[i]
 	assert not is_valid_npi("".join(digits))
+
+
+@pytest.mark.parametrize("first", "03456789")
+def test_an_npi_starts_with_1_or_2_even_when_its_check_digit_is_right(first):
+	npi = make_npi(first + "23456789")
+	assert not is_valid_npi(npi)
+	with pytest.raises(InvalidNPIError, match="starts with 1 or 2"):
+		validate_npi(npi)
+
+
+@pytest.mark.parametrize(
+	"typed",
+	[
+		"１２３４５６７８９３",  # full-width
+		"١٢٣٤٥٦٧٨٩٣",  # Arabic-Indic
+		"123456789³",  # superscript
+		"12345678９3",
+	],
+)
+def test_only_ascii_digits_are_npi_digits(typed):
+	assert not is_valid_npi(typed)
+	with pytest.raises(InvalidNPIError, match="10 digits"):
+		validate_npi(typed)

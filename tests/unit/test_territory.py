@@ -40,10 +40,23 @@ def test_no_conflict_when_siblings_claim_other_zips():
 	assert find_zip_conflicts(["10451"], {"Queens": ["11101"]}) == {}
 
 
-def test_deepest_claiming_territory_wins():
-	claims = [ZipClaim("New York City", 1), ZipClaim("Bronx", 2), ZipClaim("Bronx South", 3)]
+def test_the_innermost_claiming_territory_wins():
+	claims = [ZipClaim("New York City", 1, 20), ZipClaim("Bronx", 2, 9), ZipClaim("Bronx South", 3, 4)]
 	assert resolve_territory(claims) == "Bronx South"
 	assert resolve_territory(reversed(claims)) == "Bronx South"
+
+
+def test_containment_not_tree_order_decides():
+	"""NY > Bronx and a top-level NJ after it: NJ's left value is larger, but it contains nothing."""
+	bronx, nj = ZipClaim("Bronx", 2, 3), ZipClaim("New Jersey", 5, 6)
+	assert resolve_territory([ZipClaim("New York", 1, 4), bronx]) == "Bronx"
+	assert resolve_territory([ZipClaim("New York", 1, 4), bronx, nj]) is None, "side by side: refused at save"
+
+
+@pytest.mark.parametrize("raw", ["１０４５１", "١٠٤٥١", "10451-２３４５", "1045¹"])
+def test_only_ascii_digits_are_zip_digits(raw):
+	with pytest.raises(InvalidZipCodeError):
+		normalize_zip(raw)
 
 
 def test_unclaimed_zip_has_no_territory():

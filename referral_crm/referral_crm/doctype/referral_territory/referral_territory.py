@@ -4,7 +4,6 @@
 import frappe
 from frappe import _, bold
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Coalesce
 from frappe.utils.nestedset import NestedSet
 
 from referral_crm.accounts import refresh_territory_owners
@@ -56,7 +55,7 @@ class ReferralTerritory(NestedSet):
 	def validate(self):
 		self.validate_parent_is_group()
 		self.normalize_zip_codes()
-		self.validate_no_sibling_overlap()
+		self.validate_no_overlap()
 		self.validate_members()
 
 	def on_update(self):
@@ -118,31 +117,34 @@ class ReferralTerritory(NestedSet):
 		for idx, row in enumerate(self.zip_codes, start=1):
 			row.idx = idx
 
-	def validate_no_sibling_overlap(self):
+	def validate_no_overlap(self):
+		"""A ZIP may be claimed again only along one chain (a borough and a neighbourhood inside it),
+		never by two territories side by side, wherever they sit in the tree."""
 		territory = DocType(TERRITORY)
 		zips = DocType("Referral Territory ZIP")
-		rows = (
+		query = (
 			frappe.qb.from_(zips)
 			.join(territory)
 			.on(zips.parent == territory.name)
 			.select(territory.name, zips.zip_code)
 			.where(zips.parenttype == TERRITORY)
-			.where(
-				Coalesce(territory.parent_referral_territory, "") == (self.parent_referral_territory or "")
-			)
 			.where(territory.name != (self.name or ""))
 			.where(zips.zip_code.isin(list(self.zip_set()) or [""]))
-			.run(as_dict=True)
 		)
-		siblings: dict[str, list[str]] = {}
-		for row in rows:
-			siblings.setdefault(row.name, []).append(row.zip_code)
-		conflicts = find_zip_conflicts(sorted(self.zip_set()), siblings)
+		if self.parent_referral_territory:  # above it: its parent and the parent's ancestors
+			lft, rgt = frappe.db.get_value(TERRITORY, self.parent_referral_territory, ["lft", "rgt"])
+			query = query.where(~((territory.lft <= lft) & (territory.rgt >= rgt)))
+		if not self.is_new() and self.lft and self.rgt:  # below it: its own subtree
+			query = query.where(~((territory.lft > self.lft) & (territory.rgt < self.rgt)))
+		others: dict[str, list[str]] = {}
+		for row in query.run(as_dict=True):
+			others.setdefault(row.name, []).append(row.zip_code)
+		conflicts = find_zip_conflicts(sorted(self.zip_set()), others)
 		if conflicts:
 			zip_code, claimants = next(iter(conflicts.items()))
 			frappe.throw(
 				_(
-					"ZIP code {0} is claimed by both {1} and {2}, which share a parent. A ZIP belongs to one of them."
+					"ZIP code {0} is claimed by both {1} and {2}, and neither lies inside the other. A ZIP may be claimed again only inside the territory that claims it."
 				).format(bold(zip_code), bold(self.territory_name), bold(", ".join(claimants))),
 				OverlappingTerritoryError,
 				title=_("Overlapping Territories"),
