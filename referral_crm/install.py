@@ -107,6 +107,8 @@ def after_install():
 
 
 def after_migrate():
+	# One referral per sending system and its id, even when the same id arrives twice at once.
+	frappe.db.add_unique("Referral", ["source_system", "external_id"], constraint_name="source_external_id")
 	create_roles()
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
 	grant_linked_doctype_rights()

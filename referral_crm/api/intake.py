@@ -17,6 +17,7 @@ from referral_crm.core.npi import validate_npi
 from referral_crm.core.phone import normalize_phone
 from referral_crm.identifiers import phone_region
 from referral_crm.providers import find_provider, split_name
+from referral_crm.referral_crm.doctype.referral.referral import DuplicateReferral
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -45,7 +46,7 @@ def create_referral(
 	frappe.has_permission("Referral", "create", throw=True)
 	_within_rate_limit()
 	external_id = (external_id or "").strip() or None
-	if external_id and (existing := frappe.db.get_value("Referral", {"external_id": external_id})):
+	if existing := _already_received(external_id):
 		return {"name": existing, "duplicate": True}
 
 	_require(isinstance(patient, dict), _("patient must be an object"))
@@ -70,6 +71,7 @@ def create_referral(
 		{
 			"doctype": "Referral",
 			"external_id": external_id,
+			"source_system": frappe.session.user if external_id else None,
 			"channel": channel,
 			"service_line": service_line,
 			"received_at": _datetime(received_at) if received_at else now_datetime(),
@@ -88,9 +90,13 @@ def create_referral(
 	)
 	try:
 		referral.insert()
-	except frappe.DuplicateEntryError:
+	except (frappe.DuplicateEntryError, frappe.UniqueValidationError, DuplicateReferral):
+		# Sent twice at once: the other request won (the unique index waited for it to commit).
 		frappe.db.rollback()
-		return {"name": frappe.db.get_value("Referral", {"external_id": external_id}), "duplicate": True}
+		frappe.local.message_log = []
+		if existing := _already_received(external_id):
+			return {"name": existing, "duplicate": True}
+		raise
 
 	for filename, content in files:
 		frappe.get_doc(
@@ -110,6 +116,16 @@ def create_referral(
 		"referring_provider_matched_by": matched_by,
 		"referring_practice": referral.referring_practice,
 	}
+
+
+def _already_received(external_id: str | None) -> str | None:
+	"""The referral this integration already sent under that id: ids are the sender's, so another
+	integration's referral with the same id is not this one."""
+	if not external_id:
+		return None
+	return frappe.db.get_value(
+		"Referral", {"external_id": external_id, "source_system": frappe.session.user}, "name"
+	)
 
 
 def resolve_provider(info: dict) -> tuple[str, str]:

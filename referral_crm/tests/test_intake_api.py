@@ -80,6 +80,47 @@ class TestIntakeAPI(FrappeAPITestCase):
 		self.assertEqual((second["name"], second["duplicate"]), (first["name"], True))
 		self.assertEqual(frappe.db.count("Referral", {"external_id": body["external_id"]}), 1)
 
+	def test_another_system_sending_the_same_id_gets_its_own_referral(self):
+		body = self.body()
+		ours = self.call(body).json["message"]
+		other = make_user(["Intake Coordinator"])
+		key, secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
+		user = frappe.get_doc("User", other)
+		user.api_key, user.api_secret = key, secret
+		user.save(ignore_permissions=True)
+		frappe.db.commit()
+		response = self.post(self.method(METHOD), body, headers={"Authorization": f"token {key}:{secret}"})
+		frappe.db.rollback()
+		theirs = response.json["message"]
+		self.assertFalse(theirs["duplicate"])
+		self.assertNotEqual(theirs["name"], ours["name"])
+		self.assertEqual(
+			frappe.db.get_value("Referral", theirs["name"], ["external_id", "source_system"]),
+			(body["external_id"], other),
+		)
+
+	def test_ten_callers_at_once_get_one_referral_and_the_same_answer(self):
+		from concurrent.futures import ThreadPoolExecutor
+		from unittest.mock import patch
+
+		from frappe.utils import get_test_client
+
+		body = self.body()
+		headers = {"Authorization": f"token {self.api_key}:{self.api_secret}"}
+
+		def send(_):
+			return get_test_client().post(self.method(METHOD), json=body, headers=headers)
+
+		with patch("frappe.app.get_site_name", return_value=frappe.local.site):
+			with ThreadPoolExecutor(10) as pool:
+				responses = list(pool.map(send, range(10)))
+		frappe.db.rollback()
+		self.assertEqual([r.status_code for r in responses], [200] * 10, [r.text[:200] for r in responses])
+		answers = [r.json["message"] for r in responses]
+		self.assertEqual(len({a["name"] for a in answers}), 1)
+		self.assertEqual(sorted(a["duplicate"] for a in answers), [False] + [True] * 9)
+		self.assertEqual(frappe.db.count("Referral", {"external_id": body["external_id"]}), 1)
+
 	def test_referrer_matched_by_name_and_fax(self):
 		body = self.body(
 			referring_provider={"name": f"Dr. Ana {self.provider.last_name}, MD", "fax": "(718) 555-0143"}

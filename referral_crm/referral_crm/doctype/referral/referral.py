@@ -73,6 +73,7 @@ class Referral(Document):
 		diagnosis: DF.SmallText | None
 		discharged_at: DF.Datetime | None
 		external_id: DF.Data | None
+		source_system: DF.Link | None
 		insurance_member_id: DF.Data | None
 		insurance_payer: DF.Link | None
 		no_show: DF.Check
@@ -267,11 +268,18 @@ class Referral(Document):
 			self.external_id = None
 			return
 		self.external_id = self.external_id.strip()
-		other = frappe.db.get_value("Referral", {"external_id": self.external_id, "name": ("!=", self.name)})
+		if not self.source_system:
+			self.source_system = frappe.session.user  # the integration (or person) that sent it
+		other = frappe.db.get_value(
+			"Referral",
+			{"external_id": self.external_id, "source_system": self.source_system, "name": ("!=", self.name)},
+		)
 		if other:
 			frappe.throw(
-				_("External ID {0} was already received as {1}; this referral would be a duplicate.").format(
-					bold(self.external_id), get_link_to_form("Referral", other)
+				_(
+					"External ID {0} was already received from {1} as {2}; this referral would be a duplicate."
+				).format(
+					bold(self.external_id), bold(self.source_system), get_link_to_form("Referral", other)
 				),
 				DuplicateReferral,
 				title=_("Duplicate Referral"),
