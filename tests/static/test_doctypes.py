@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from .metadata import FRAPPE_ROLES, app_roles, doctypes, fields, known_doctypes
+from .metadata import APP, FRAPPE_ROLES, app_roles, doctypes, fields, known_doctypes
 
 DOCTYPES = sorted(doctypes())
 LINK_TYPES = {"Link", "Table", "Table MultiSelect"}
@@ -116,7 +116,11 @@ def test_trees_have_nested_set_fields(doctype):
 def test_unique_identifiers_are_unique_in_the_database():
 	assert fields("Practice")["npi"].get("unique")
 	assert fields("Provider")["npi"].get("unique")
-	assert fields("Referral")["external_id"].get("unique")
+	# An external id is unique per sending integration: a two-column index made on migrate.
+	assert not fields("Referral")["external_id"].get("unique")
+	assert fields("Referral")["source_system"]["options"] == "User"
+	install = (APP / "install.py").read_text()
+	assert 'add_unique("Referral", ["source_system", "external_id"]' in install
 
 
 def test_role_list_columns_name_real_fields_the_role_can_read():
