@@ -309,4 +309,15 @@ def send_visit_note(referral, file_url: str, channel: str = EMAIL) -> str | None
 		return None
 	referral.visit_note_sent_at = now_datetime()
 	referral.save()
+	share_with_office(referral, file_url)
 	return communication
+
+
+def share_with_office(referral, file_url: str) -> None:
+	"""Let the referring office download this document of its referral in the portal."""
+	name = frappe.db.get_value(
+		"File", {"file_url": file_url, "attached_to_doctype": "Referral", "attached_to_name": referral.name}
+	)
+	if not name:
+		frappe.throw(_("Attach the document to this referral first."))
+	frappe.db.set_value("File", name, "shared_with_referring_office", 1)

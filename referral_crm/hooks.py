@@ -67,6 +67,16 @@ jinja = {"methods": ["referral_crm.collateral.agency", "referral_crm.collateral.
 
 after_request = ["referral_crm.audit.after_request"]
 auth_hooks = ["referral_crm.security.on_request"]
+
+# No answer that depends on a value the asker may not read (permissions/queries.py): the check goes
+# into Frappe's list queries before any request or job, and the methods that skip them are replaced.
+before_request = ["referral_crm.permissions.queries.install"]
+before_job = ["referral_crm.permissions.queries.install"]
+override_whitelisted_methods = {
+	"frappe.client.get_count": "referral_crm.api.guarded.get_count",
+	"frappe.client.get": "referral_crm.api.guarded.get",
+	"frappe.desk.listview.get_group_by_count": "referral_crm.api.guarded.get_group_by_count",
+}
 on_session_creation = ["referral_crm.security.on_session_creation"]
 
 doc_events = {

@@ -45,6 +45,15 @@ CUSTOM_FIELDS = {
 			"description": "What this person does at the referring office",
 		},
 	],
+	"File": [
+		{
+			"fieldname": "shared_with_referring_office",
+			"label": "Shared with the Referring Office",
+			"fieldtype": "Check",
+			"insert_after": "is_private",
+			"description": "The referring office may download this document of its referral in the portal (a visit note, a status sheet); other files on a referral stay with the agency",
+		},
+	],
 	"User Group": [
 		{
 			"fieldname": "referral_team_kind",

@@ -74,6 +74,7 @@ def get_my_referrals() -> list[dict]:
 		filters={
 			"attached_to_doctype": "Referral",
 			"attached_to_name": ("in", [r.name for r in referrals] or [""]),
+			"shared_with_referring_office": 1,  # not the intake fax, insurance cards, other notes
 		},
 		fields=["name", "file_name", "attached_to_name"],
 	)
@@ -89,7 +90,10 @@ def get_file(referral: str, file: str):
 	practices = require_office()
 	doc = own_referral(referral, practices)
 	attachment = frappe.get_doc("File", file)
-	if (attachment.attached_to_doctype, attachment.attached_to_name) != ("Referral", doc.name):
+	if (attachment.attached_to_doctype, attachment.attached_to_name) != (
+		"Referral",
+		doc.name,
+	) or not attachment.get("shared_with_referring_office"):
 		frappe.throw(_("Not permitted"), frappe.PermissionError)
 	audit.record("Portal", "Referral", [doc.name], request=f"download {attachment.file_name}")
 	frappe.local.response.filename = attachment.file_name
@@ -138,7 +142,8 @@ def submit_referral(
 	referral.flags.ignore_permissions = True  # the office may send referrals, not read the CRM
 	referral.insert()
 	if content:
-		save_file(file_name or "referral.pdf", content, "Referral", referral.name, is_private=1)
+		file = save_file(file_name or "referral.pdf", content, "Referral", referral.name, is_private=1)
+		file.db_set("shared_with_referring_office", 1)  # the office sent it
 	audit.record("Portal", "Referral", [referral.name], request="new referral sent in")
 	return referral.name
 

@@ -47,7 +47,8 @@ def whitelist_problems(source: str, allowed_guest: set[str] = frozenset()) -> li
 				problems.append(f"{node.name}: guest access")
 			if id(node) in module_level:  # doc methods are called through run_doc_method, a POST
 				methods = _keyword(decorator, "methods") or []
-				if methods != ["POST"] and not (methods == ["GET"] and node.name.startswith("get_")):
+				read = node.name == "get" or node.name.startswith("get_")
+				if methods != ["POST"] and not (methods in (["GET"], ["GET", "POST"]) and read):
 					problems.append(f"{node.name}: must be POST only (or a GET get_* read)")
 			if not _calls(node) & PERMISSION_CALLS:
 				problems.append(f"{node.name}: checks no permission")

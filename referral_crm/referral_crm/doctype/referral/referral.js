@@ -7,6 +7,7 @@ frappe.ui.form.on("Referral", {
 	},
 	refresh(frm) {
 		show_visit_note_clock(frm);
+		add_share_button(frm);
 		if (frm.perm[0] && frm.perm[0].print) referral_crm.add_send_button(frm);
 	},
 	async referring_provider(frm) {
@@ -104,4 +105,28 @@ function show_visit_note_clock(frm) {
 			__("Visit Note")
 		);
 	}
+}
+
+// Which of the referral's files the referring office sees in its portal: only those shared.
+function add_share_button(frm) {
+	if (frm.is_new() || !(frm.perm[1] && frm.perm[1].read) || !(frm.perm[0] && frm.perm[0].write)) return;
+	frm.add_custom_button(
+		__("Share a Document with the Office"),
+		() => {
+			const files = (frm.get_docinfo().attachments || []).map((f) => f.file_url);
+			if (!files.length) {
+				frappe.msgprint(__("Attach the document to this referral first."));
+				return;
+			}
+			frappe.prompt(
+				{ fieldname: "file_url", fieldtype: "Select", label: __("Document"), options: files, reqd: 1 },
+				({ file_url }) =>
+					frm.call("share_document_with_office", { file_url }).then(() =>
+						frappe.show_alert({ message: __("The office sees it in its portal."), indicator: "green" })
+					),
+				__("Share with the Referring Office's Portal")
+			);
+		},
+		__("Documents")
+	);
 }

@@ -11,6 +11,7 @@ from referral_crm.closing_loop import (
 	notify_referring_office,
 	send_visit_note,
 	set_visit_note_clock,
+	share_with_office,
 	visit_note_addresses,
 )
 from referral_crm.core.errors import DomainError
@@ -23,6 +24,7 @@ from referral_crm.core.referral import (
 )
 from referral_crm.core.rollup import PRACTICE, PROVIDER
 from referral_crm.identifiers import set_phone_numbers
+from referral_crm.permissions.phi import reads_phi
 from referral_crm.permissions.territory import check_practice_access
 from referral_crm.rollups import update_referral_counts
 from referral_crm.territories import territory_of_practice
@@ -163,6 +165,17 @@ class Referral(Document):
 				_("Only a Referral Marketing Manager may print or download referrals."),
 				frappe.PermissionError,
 			)
+
+	@frappe.whitelist()
+	def share_document_with_office(self, file_url: str) -> None:
+		"""Show an attached document (a status sheet, a visit note handed over) in the office's portal."""
+		self.check_permission("write")
+		if not reads_phi("Referral"):
+			frappe.throw(
+				_("Only those who may read patient data share a referral's documents."),
+				frappe.PermissionError,
+			)
+		share_with_office(self, file_url)
 
 	@frappe.whitelist()
 	def visit_note_channels(self) -> dict[str, str]:
