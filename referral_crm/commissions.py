@@ -209,7 +209,7 @@ def generate_statements(period_start: date | None = None) -> list[str]:
 			)
 			.run(pluck=True)
 		)
-	# Whoever holds money on a referral changed this month (cancelled, credited to someone else).
+	# Whoever was paid for a referral changed since (cancelled, credited to someone else).
 	statement, line = DocType(STATEMENT), DocType("Commission Statement Line")
 	users |= set(
 		frappe.qb.from_(line)
@@ -220,7 +220,7 @@ def generate_statements(period_start: date | None = None) -> list[str]:
 		.select(statement.user)
 		.distinct()
 		.where((statement.docstatus < 2) & (statement.period_start < period_start))
-		.where((referral.modified >= lo) & (referral.modified < hi))
+		.where(referral.modified > statement.modified)
 		.run(pluck=True)
 	)
 	names = []

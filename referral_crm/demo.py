@@ -734,10 +734,17 @@ class Demo:
 DEMO_AGENCY = "Five Boroughs Home Health"
 
 
+def setup_wizard_ran() -> bool:
+	"""Frappe 15.74 keeps it per app (Installed Application); 15.41 in System Settings."""
+	if hasattr(frappe, "is_setup_complete"):
+		return frappe.is_setup_complete()
+	return bool(frappe.db.get_single_value("System Settings", "setup_complete"))
+
+
 def complete_setup_wizard() -> bool:
 	"""A new site sends every desk user to the setup wizard until it has run: run it for the demo
 	agency (and, with ERPNext, its company), so the desk opens for every demo user."""
-	if frappe.is_setup_complete():
+	if setup_wizard_ran():
 		return False
 	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
 

@@ -107,9 +107,10 @@ class TestIntakeAPI(FrappeAPITestCase):
 
 		body = self.body()
 		headers = {"Authorization": f"token {self.api_key}:{self.api_secret}"}
+		path = self.method(METHOD)  # here: the threads have no site context of their own yet
 
 		def send(_):
-			return get_test_client().post(self.method(METHOD), json=body, headers=headers)
+			return get_test_client().post(path, json=body, headers=headers)
 
 		with patch("frappe.app.get_site_name", return_value=frappe.local.site):
 			with ThreadPoolExecutor(10) as pool:

@@ -7,6 +7,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils.file_manager import save_file
 
 from referral_crm.api.portal import get_file, get_my_referrals, submit_referral
+from referral_crm.closing_loop import share_with_office
 from referral_crm.testing import make_office_user, make_practice, make_provider, make_referral
 
 
@@ -25,6 +26,16 @@ class TestPortal(FrappeTestCase):
 		self.other_note = save_file(
 			"visit-note.pdf", self.other_pdf, "Referral", self.other.name, is_private=1
 		)
+		for referral, note in ((self.mine, self.note), (self.other, self.other_note)):
+			share_with_office(referral, note.file_url)
+		# The intake fax with another doctor's notes stays with the agency.
+		self.intake_fax = save_file(
+			"intake-fax.pdf",
+			f"%PDF-1.4 fax {frappe.generate_hash()}".encode(),
+			"Referral",
+			self.mine.name,
+			is_private=1,
+		)
 		self.user = make_office_user(self.ours.name)
 
 	def tearDown(self):
@@ -35,13 +46,15 @@ class TestPortal(FrappeTestCase):
 		frappe.set_user(self.user)
 		rows = get_my_referrals()
 		self.assertEqual([r.name for r in rows], [self.mine.name])
-		self.assertEqual(rows[0].files[0]["name"], self.note.name)
+		self.assertEqual([f["name"] for f in rows[0].files], [self.note.name], "only what was shared")
 		self.assertFalse(
 			frappe.has_permission("Referral", "read", self.mine.name), "no desk access to the CRM itself"
 		)
 
 		get_file(self.mine.name, self.note.name)
 		self.assertEqual(frappe.local.response.filecontent, self.note_pdf)
+		with self.assertRaises(frappe.PermissionError):
+			get_file(self.mine.name, self.intake_fax.name)
 		with self.assertRaises(frappe.PermissionError):
 			get_file(self.other.name, self.other_note.name)
 		with self.assertRaises(frappe.PermissionError):

@@ -10,7 +10,7 @@ NUCC = (
 	"Code,Grouping,Classification,Specialization,Definition,Notes,Display Name,Section\n"
 	'207RC0000X,Allopathic & Osteopathic Physicians,Internal Medicine,Cardiovascular Disease,"Heart.\nTwo lines.",,'
 	"Cardiovascular Disease Physician,Individual\n"
-	"171M00000X,Other Service Providers,Case Manager/Care Coordinator,,,,Case Manager/Care Coordinator,Individual\n"
+	"999Y00000X,Other Service Providers,Referral Liaison,,,,Referral Liaison,Individual\n"
 	"NOT-A-CODE,x,y,,,,,\n"
 )
 
@@ -29,8 +29,7 @@ class TestTaxonomies(FrappeTestCase):
 		self.assertEqual(result["inserted"], 1)
 		self.assertEqual(result["errors"], ["line 5: 'NOT-A-CODE' is not a taxonomy code"])
 		self.assertEqual(
-			frappe.db.get_value("Provider Taxonomy", "171M00000X", "classification"),
-			"Case Manager/Care Coordinator",
+			frappe.db.get_value("Provider Taxonomy", "999Y00000X", "classification"), "Referral Liaison"
 		)
 		self.assertEqual(frappe.db.get_value("Provider Taxonomy", "207RC0000X", "specialty"), before)
 
