@@ -17,6 +17,7 @@ import re
 
 import frappe
 from frappe import _
+from frappe.model import no_value_fields
 from frappe.model.db_query import DatabaseQuery
 
 APP = "referral_crm"
@@ -38,7 +39,7 @@ def protected_fields(doctype: str, user: str | None = None) -> dict[str, str]:
 	return {
 		df.fieldname: df.label or df.fieldname
 		for df in meta.fields
-		if (df.permlevel or 0) > 0 and df.permlevel not in readable
+		if (df.permlevel or 0) > 0 and df.permlevel not in readable and df.fieldtype not in no_value_fields
 	}
 
 
