@@ -276,3 +276,22 @@ def test_whatever_happens_to_a_referral_it_is_paid_once_or_not_at_all(history):
 	for (key, person), amount in by_person.items():
 		holder = final["hunter"] if key[2] == HUNTER else "coord@x"
 		assert amount == (net[key] if person == holder else 0), (key, person, amount)
+
+
+def test_window_and_validity_boundaries_are_inclusive():
+	"""Admitted exactly N days after receipt counts; a rule valid from or to a day counts on that day."""
+	r = referral(received=datetime(2026, 11, 1, 9), admitted=datetime(2026, 11, 8, 9))
+	assert counts_under(rule(eligibility_days=7), r) == date(2026, 11, 8)
+	assert counts_under(rule(eligibility_days=6), r) is None
+	assert counts_under(rule(valid_from=date(2026, 11, 8)), r) == date(2026, 11, 8)
+	assert counts_under(rule(valid_to=date(2026, 11, 8)), r) == date(2026, 11, 8)
+	assert counts_under(rule(valid_from=date(2026, 11, 9)), r) is None
+	assert counts_under(rule(valid_to=date(2026, 11, 7)), r) is None
+
+
+def test_the_new_account_bonus_is_paid_once_however_often_the_month_is_recounted():
+	first = referral(first_from_source=True)
+	rules = [rule(new_account_bonus=Decimal("100"))]
+	paid = statement_lines("liaison@x", *NOV, rules, [first], [])
+	assert statement_lines("liaison@x", *NOV, rules, [first], paid) == []
+	assert [l.kind for l in statement_lines("coord@x", *NOV, rules, [first], paid)] == [], "the opener's only"

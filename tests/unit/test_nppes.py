@@ -323,3 +323,9 @@ def test_the_329_column_layout_before_2023_reads_the_same(tmp_path):
 	(older,) = list(read_nppes(str(path)))
 	(today,) = list(read_nppes(str(CMS / "npidata_pfile_one_organisation.csv")))
 	assert older == today
+
+
+def test_the_published_layout_is_cms_own_header_word_for_word():
+	with open(CMS / "npidata_pfile_one_organisation.csv", newline="") as source:
+		header = next(csv.reader(source))
+	assert tuple(header) == NPPES_HEADER
