@@ -103,5 +103,7 @@ class TestQueryBudgets(FrappeTestCase):
 			make_provider(practices=[practice.name])
 			make_visit(practice.name)
 		getdoc("Practice", practice.name)
-		with self.assertQueryCount(25):  # 22 measured
+		# 24 measured with Frappe alone, 26 with ERPNext (its hooks read two more); ten providers and
+		# visits must not add any
+		with self.assertQueryCount(28):
 			getdoc("Practice", practice.name)
