@@ -767,11 +767,17 @@ def complete_setup_wizard() -> bool:
 
 
 def build(
-	practices=2000, providers_per_practice=3.0, referrals=8000, visits=20000, seed=2026, commit=True
+	practices=2000,
+	providers_per_practice=3.0,
+	referrals=8000,
+	visits=20000,
+	seed=2026,
+	commit=True,
+	setup_wizard=False,
 ) -> dict:
 	if frappe.db.exists("Practice", "PRAC-D00001"):
 		frappe.throw(frappe._("Demo data is already on this site."))
-	wizard = complete_setup_wizard()
+	wizard = complete_setup_wizard() if setup_wizard else False
 	demo = Demo(practices, providers_per_practice, referrals, visits, seed)
 
 	def step(result=None):
