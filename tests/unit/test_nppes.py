@@ -329,3 +329,71 @@ def test_the_published_layout_is_cms_own_header_word_for_word():
 	with open(CMS / "npidata_pfile_one_organisation.csv", newline="") as source:
 		header = next(csv.reader(source))
 	assert tuple(header) == NPPES_HEADER
+
+
+def registry_answer(name: str) -> dict:
+	import json
+
+	return json.loads((CMS / name).read_text())["results"][0]
+
+
+def test_the_registry_answer_for_an_individual_reads_in_full():
+	"""A recorded NPI Registry v2.1 answer (2022): the practice LOCATION, not the MAILING address."""
+	assert record_from_api(registry_answer("npi_registry_npi1_individual.json")) == NppesRecord(
+		line=0,
+		npi="1760485387",
+		entity_type=1,
+		active=True,
+		first_name="PAUL",
+		middle_name="R.",
+		last_name="DEWEY",
+		credential="M.D.",
+		gender="Male",
+		address_line1="4570 CTY. HWY. 61",
+		city="MOOSE LAKE",
+		state="MN",
+		zip_code="55767",
+		phone="+12184854491",
+		fax="+12184854724",
+		primary_taxonomy="207R00000X",
+		taxonomies=("207R00000X", "208000000X"),
+		enumeration_date=date(2005, 5, 27),
+		last_update_date=date(2012, 12, 4),
+	)
+
+
+def test_the_registry_answer_for_an_organisation_reads_in_full():
+	"""A recorded answer from 2019: the NPI as a number, the ZIP+4, the location listed first."""
+	assert record_from_api(registry_answer("npi_registry_npi2_organization.json")) == NppesRecord(
+		line=0,
+		npi="1568946812",
+		entity_type=2,
+		active=True,
+		organization_name="CSP ANESTHESIA LLC",
+		address_line1="403 PERMIAN WAY STE D",
+		city="VILLA RICA",
+		state="GA",
+		zip_code="30180",
+		phone="+18884080200",
+		primary_taxonomy="207L00000X",
+		taxonomies=("207L00000X",),
+		enumeration_date=date(2018, 9, 22),
+		last_update_date=date(2018, 9, 22),
+	)
+
+
+def test_a_registry_answer_for_a_deactivated_subpart_abroad():
+	result = registry_answer("npi_registry_npi2_organization.json")
+	result["basic"].update(
+		status="D",
+		deactivation_date="2024-02-01",
+		organizational_subpart="YES",
+		parent_organization_legal_business_name="CSP HOLDINGS",
+	)
+	result["addresses"][0].update(country_code="ca", postal_code="M5V 2T6", telephone_number="416-555-0100")
+	result["taxonomies"] = [{"code": "207l00000x", "primary": False}, {"code": "bad", "primary": True}]
+	record = record_from_api(result)
+	assert (record.active, record.deactivation_date) == (False, date(2024, 2, 1))
+	assert (record.is_subpart, record.parent_organization_name) == (True, "CSP HOLDINGS")
+	assert (record.country_code, record.zip_code, record.phone) == ("CA", "M5V 2T6", "")
+	assert record.taxonomies == ("207L00000X", "BAD") and record.primary_taxonomy == "BAD"
