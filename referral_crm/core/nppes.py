@@ -18,6 +18,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -285,17 +286,23 @@ def read_nppes(
 ) -> Iterator[NppesRecord | NppesSkip | NppesRowError]:
 	"""Every data row of the file as a record, a skip or an error (see the module docstring)."""
 	row_filter = row_filter or NppesFilter()
-	stream, archive = open_cms_text(source)
-	try:
-		reader = csv.reader(stream)
+	with cms_csv(source) as reader:
 		header = next(reader, None)
 		if not header:
 			return
 		columns = _Columns(header)
 		yield from _rows(reader, columns, row_filter)
+
+
+@contextmanager
+def cms_csv(source, member: str = "npidata", title: str = "NPPES"):
+	"""A CSV reader over one of CMS's files; a file that is not a CSV in UTF-8 is refused whole."""
+	stream, archive = open_cms_text(source, member)
+	try:
+		yield csv.reader(stream)
 	except (UnicodeDecodeError, csv.Error) as error:
 		raise UnreadableFileError(
-			f"The file is not an NPPES CSV in UTF-8 ({error.__class__.__name__})."
+			f"The file is not an {title} CSV in UTF-8 ({error.__class__.__name__})."
 		) from None
 	finally:
 		stream.close()

@@ -11,15 +11,14 @@ or an `NppesRowError` per data row. Columns are found by name with spacing and p
 CMS's own headers are not consistent (`Address-  Address Line 2`, `Address - City Name`).
 """
 
-import csv
 import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from referral_crm.core.errors import InvalidNPIError, UnreadableFileError
+from referral_crm.core.errors import InvalidNPIError
 from referral_crm.core.npi import validate_npi
-from referral_crm.core.nppes import MAX_FIELD, NppesRowError, cms_value, nppes_phone, nppes_zip, open_cms_text
+from referral_crm.core.nppes import MAX_FIELD, NppesRowError, cms_csv, cms_value, nppes_phone, nppes_zip
 
 PRACTICE_LOCATION, OTHER_NAME, ENDPOINT = "pl", "othername", "endpoint"
 
@@ -125,9 +124,7 @@ _REQUIRED = {
 
 
 def _read(source, kind: str, build: Callable) -> Iterator:
-	stream, archive = open_cms_text(source, kind)
-	try:
-		reader = csv.reader(stream)
+	with cms_csv(source, kind, f"NPPES {_TITLES[kind]}") as reader:
 		header = next(reader, None)
 		if not header:
 			return
@@ -149,14 +146,6 @@ def _read(source, kind: str, build: Callable) -> Iterator:
 				continue
 			values = {f: cms_value(row[i]) if i is not None else "" for f, i in at.items()}
 			yield build(line, npi, values)
-	except (UnicodeDecodeError, csv.Error) as error:
-		raise UnreadableFileError(
-			f"The file is not an NPPES {_TITLES[kind]} CSV in UTF-8 ({error.__class__.__name__})."
-		) from None
-	finally:
-		stream.close()
-		if archive:
-			archive.close()
 
 
 def _location(line: int, npi: str, v: dict) -> PracticeLocation | NppesRowError:
