@@ -81,7 +81,12 @@ on_session_creation = ["referral_crm.security.on_session_creation"]
 
 doc_events = {
 	"Version": {"before_insert": "referral_crm.permissions.phi.scrub_version"},
-	"User": {"validate": "referral_crm.security.on_user_validate"},
+	"User": {
+		"validate": [
+			"referral_crm.security.on_user_validate",
+			"referral_crm.permissions.roles.set_default_workspace",
+		]
+	},
 	"System Settings": {"on_update": "referral_crm.security.keep_two_factor_to_its_roles"},
 	"File": {"validate": "referral_crm.permissions.phi.keep_phi_files_private"},
 	**{

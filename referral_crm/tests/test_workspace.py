@@ -62,19 +62,23 @@ class TestWorkspace(FrappeTestCase):
 		self.assertGreaterEqual(sum(result["datasets"][0]["values"]), 1)
 
 
-ROLE_WORKSPACES = {
-	"Appointment Setter": "Referral Calls",
-	"Physician Liaison": "Referral Liaison",
-	"Referral Coordinator": "Referral Coordination",
-	"Intake Coordinator": "Referral Intake",
-	"Referral Marketing Manager": "Referral CRM",
-	"Referral Analyst": "Referral Analysis",
-}
+from referral_crm.permissions.roles import ROLE_WORKSPACES  # noqa: E402
 
 
 class TestRoleWorkspaces(FrappeTestCase):
 	def tearDown(self):
 		frappe.set_user("Administrator")
+
+	def test_a_user_given_a_role_lands_on_its_workspace(self):
+		for role, workspace in ROLE_WORKSPACES.items():
+			user = make_user([role])
+			self.assertEqual(frappe.db.get_value("User", user, "default_workspace"), workspace, role)
+		both = make_user(["Physician Liaison", "Referral Marketing Manager"])
+		self.assertEqual(frappe.db.get_value("User", both, "default_workspace"), "Referral CRM")
+		chosen = frappe.get_doc("User", both)
+		chosen.default_workspace = "Referral Liaison"
+		chosen.save(ignore_permissions=True)
+		self.assertEqual(frappe.db.get_value("User", both, "default_workspace"), "Referral Liaison")
 
 	def test_each_role_lands_on_its_own_workspace_with_only_its_cards(self):
 		from frappe.desk.desktop import get_desktop_page, get_workspace_sidebar_items
