@@ -23,6 +23,7 @@ before_install = "referral_crm.install.before_install"
 after_install = "referral_crm.install.after_install"
 after_migrate = "referral_crm.install.after_migrate"
 before_uninstall = "referral_crm.install.before_uninstall"
+after_uninstall = "referral_crm.install.after_uninstall"
 
 # Fixtures: only our own records ("Review" is one of Frappe's own workflow actions).
 

@@ -246,6 +246,13 @@ def before_uninstall():
 	frappe.cache.delete_value("user_permissions")
 
 
+def after_uninstall():
+	"""Frappe keeps the site's hooks cached after an uninstall: the app's request hooks would then be
+	called, and refused as not installed, on every request (logins included) until the cache is
+	cleared."""
+	frappe.clear_cache()
+
+
 PERM_COLUMNS = (
 	"role",
 	"permlevel",
