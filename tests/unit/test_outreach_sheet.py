@@ -86,3 +86,69 @@ def test_unreadable_rows_are_reported_with_their_lines_and_blank_rows_ignored():
 def test_a_sheet_without_name_columns_is_refused():
 	rows, errors = parse_sheet([{"Doctor": "Ortiz"}])
 	assert rows == [] and "First Name" in errors[0]
+
+
+def test_every_refusal_is_named_exactly_with_its_line():
+	rows, errors = parse_sheet(
+		[
+			dict(SEED_ROW, **{"First Name": "", "Last Name": ""}),
+			dict(SEED_ROW, **{"Last Contact": "yesterday"}),
+			dict(SEED_ROW, **{"Last Contact": "", "Outcome": "CONNECTED"}),
+			dict(SEED_ROW, **{"Next step": "call back 2/30/2021"}),
+			dict(SEED_ROW, **{"Fax": "555"}),
+			dict(SEED_ROW, **{"Gender": "X"}),
+		],
+		first_line=5,
+	)
+	assert rows == []
+	assert errors == [
+		"line 5: no first or last name",
+		"line 6: Last Contact 'yesterday' is not a date",
+		"line 6: an Outcome needs the Last Contact date",
+		"line 7: an Outcome needs the Last Contact date",
+		"line 8: Next step 'call back 2/30/2021' has a date that does not exist",
+		"line 9: Fax '555' is not a phone number",
+		"line 10: Gender 'X' is neither M nor F",
+	]
+
+
+def test_a_row_with_only_a_phone_or_an_address_is_read_not_skipped():
+	only_phone = dict.fromkeys(SEED_ROW, "") | {"Phone": "7189398440"}
+	only_street = dict.fromkeys(SEED_ROW, "") | {"Address": "14242 41st Ave"}
+	rows, errors = parse_sheet([only_phone, only_street])
+	assert errors == ["line 2: no first or last name", "line 3: no first or last name"]
+
+
+def test_a_row_with_one_name_and_the_other_columns_empty_reads_whole():
+	row = {key: None for key in SEED_ROW} | {"Last Name": " Ortiz "}
+	rows, errors = parse_sheet([row])
+	assert errors == []
+	assert (rows[0].first_name, rows[0].last_name, rows[0].agent, rows[0].next_step) == ("", "Ortiz", "", "")
+	assert (rows[0].last_contact, rows[0].follow_up_date, rows[0].gender, rows[0].is_pcp) == (
+		None,
+		None,
+		"",
+		False,
+	)
+
+
+def test_the_refusals_of_a_whole_sheet():
+	assert parse_sheet([]) == ([], ["the sheet has no rows"])
+	assert parse_sheet([{"Doctor": "Ortiz"}]) == ([], ["the sheet has no First Name or Last Name column"])
+	assert parse_sheet([{"First Name": "Carlos"}]) == ([], ["the sheet has no Last Name column"])
+
+
+@pytest.mark.parametrize(
+	"text, expected",
+	[
+		("1/12/20", date(2020, 1, 12)),
+		("1/12/99", date(2099, 1, 12)),
+		("1/12/100", date(100, 1, 12)),
+		("2020-01-12", date(2020, 1, 12)),
+	],
+)
+def test_dates_as_people_write_them(text, expected):
+	from referral_crm.core.outreach_sheet import parse_date
+
+	assert parse_date(text) == expected
+	assert parse_date("") is None and parse_date(None) is None
