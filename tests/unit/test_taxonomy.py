@@ -142,3 +142,59 @@ def test_a_newer_code_set_deprecates_only_what_it_dropped():
 	assert codes_no_longer_listed(current, current - {"001000000X"} | {"999000000X"}) == {"001000000X"}
 	assert codes_no_longer_listed(current, current) == set()
 	assert codes_no_longer_listed(current, {"001000000X"}) is None, "two codes are not a complete code set"
+
+
+def test_each_unreadable_row_says_why_and_the_rest_still_read():
+	body = (
+		NUCC_HEADER
+		+ ",Group,x,,,,,\r\nBAD,x,y,,,,,\r\n\r\n207Q00000X,Allopathic & Osteopathic Physicians,Family Medicine,,,,Family Medicine Physician,Individual\r\n"
+	)
+	items = list(read_nucc_csv(io.StringIO("\ufeff" + body)))
+	assert items[:2] == [TaxonomyRowError(2, "no code"), TaxonomyRowError(3, "'BAD' is not a taxonomy code")]
+	assert [i.code for i in items[2:]] == ["207Q00000X"], "a blank line is passed over, the next row read"
+	assert str(items[1]) == "line 3: 'BAD' is not a taxonomy code"
+
+
+def test_a_header_needs_both_code_and_classification():
+	for header in ("Code,Grouping\n", "Classification,Grouping\n", ""):
+		assert list(read_nucc_csv(io.StringIO(header + "207Q00000X,x\n"))) == [
+			TaxonomyRowError(1, "the header has no Code and Classification columns")
+		]
+
+
+def test_a_short_row_reads_its_missing_cells_as_empty():
+	(item,) = read_nucc_csv(io.StringIO("Code,Classification,Display Name\n207Q00000X,Family Medicine\n"))
+	assert (item.classification, item.display_name, item.section) == ("Family Medicine", "", "")
+
+
+def test_files_in_utf8_windows_1252_and_latin_1_all_read():
+	text = NUCC_HEADER + '207RC0000X,x,Internal Medicine,,"caf\xe9",,Name,Individual\r\n'
+	for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+		(item,) = read_nucc_csv(io.BytesIO(text.encode(encoding)))
+		assert item.code == "207RC0000X"
+	(item,) = read_nucc_csv(
+		io.BytesIO(NUCC_HEADER.encode() + b"207RC0000X,x,Internal Medicine \x81,,,,Name,Individual\r\n")
+	)
+	assert item.classification == "Internal Medicine \x81", "neither UTF-8 nor Windows-1252: Latin-1"
+
+
+def test_a_newer_code_set_may_drop_up_to_one_code_in_twenty():
+	current = {f"{n:03d}000000X" for n in range(400)}
+	twenty = set(sorted(current)[:20])
+	assert codes_no_longer_listed(current, current - twenty) == twenty
+	assert codes_no_longer_listed(current, current - twenty - {"399000000X"}) is None
+	small = {f"{n:03d}000000X" for n in range(30)}
+	assert len(codes_no_longer_listed(small, set(sorted(small)[10:]))) == 10
+	assert codes_no_longer_listed(small, set(sorted(small)[11:])) is None
+
+
+def test_names_of_codes_without_a_specialization():
+	other = TaxonomyCode(
+		"171M00000X", "Other Service Providers", "Case Manager/Care Coordinator", "", "", "Individual"
+	)
+	assert specialty_name(other) == "Case Manager/Care Coordinator (Other Service Providers)"
+	physician = TaxonomyCode("207Q00000X", "Allopathic & Osteopathic Physicians", "", "", "", "Individual")
+	assert specialty_name(physician) == "207Q00000X"
+	assert qualified_specialty_name(TaxonomyCode("X", "", "Nursing", "", "", "")) == "Nursing"
+	assert qualified_specialty_name(TaxonomyCode("999Z00000X", "", "", "", "", "")) == "999Z00000X"
+	assert is_primary_care(TaxonomyCode("207QA0505X", "", "", "", "", "")) and not is_primary_care(None)
