@@ -397,3 +397,82 @@ def test_a_registry_answer_for_a_deactivated_subpart_abroad():
 	assert (record.is_subpart, record.parent_organization_name) == (True, "CSP HOLDINGS")
 	assert (record.country_code, record.zip_code, record.phone) == ("CA", "M5V 2T6", "")
 	assert record.taxonomies == ("207L00000X", "BAD") and record.primary_taxonomy == "BAD"
+
+
+def test_every_row_is_accounted_for_in_order_with_its_line_and_reason():
+	good = ROWS[2]  # an individual in the Bronx, 207R00000X among its codes
+	gone = row(**{"NPI": GONE_NPI, "NPI Deactivation Date": "03/01/2024"})
+	rows = [
+		[],  # line 2: a blank line, passed over
+		good[:10],  # 3: short
+		good,  # 4
+		row(**{"NPI": BACK_NPI}),  # 5: no entity type, not deactivated
+		row(**{"NPI": BACK_NPI, "Entity Type Code": "3"}),  # 6
+		gone,  # 7
+		good,  # 8
+	]
+
+	def events(**filters):
+		return [
+			(type(e).__name__, e.line, getattr(e, "reason", None) or getattr(e, "message", None) or e.npi)
+			for e in read_nppes(io.BytesIO(csv_bytes(rows)), NppesFilter(**filters))
+		]
+
+	common = [
+		("NppesRowError", 3, "10 columns where the header has 330"),
+	]
+	assert events() == [
+		*common,
+		("NppesRecord", 4, DOC_NPI),
+		("NppesRowError", 5, "no entity type"),
+		("NppesRowError", 6, "entity type '3' is neither 1 nor 2"),
+		("NppesRecord", 7, GONE_NPI),
+		("NppesRecord", 8, DOC_NPI),
+	]
+	for filters, reason in (
+		({"entity_types": frozenset({2})}, "entity type not imported"),
+		({"states": frozenset({"CA"})}, "outside the states"),
+		({"zip_prefixes": ("9",)}, "outside the ZIP codes"),
+		({"zip_codes": frozenset({"99999"})}, "outside the territory"),
+		({"taxonomy_codes": frozenset({"363L00000X"})}, "no listed taxonomy code"),
+	):
+		assert [e for e in events(**filters) if e[1] in (4, 8)] == [
+			("NppesSkip", 4, reason),
+			("NppesSkip", 8, reason),
+		]
+	assert [e[1] for e in events(zip_codes=frozenset({"10451"})) if e[0] == "NppesRecord"] == [
+		4,
+		7,
+		8,
+	], "a nine-digit ZIP is judged by its first five"
+
+
+def test_a_deactivated_row_with_a_bad_npi_is_an_error():
+	bad = row(
+		**{"NPI": "1234567890", "NPI Deactivation Date": "03/01/2024", "Last Update Date": "03/02/2024"}
+	)
+	(item,) = read_nppes(io.BytesIO(csv_bytes([bad])))
+	assert item == NppesRowError(2, "NPI '1234567890' fails the check digit")
+	back = row(
+		**{
+			"NPI": BACK_NPI,
+			"NPI Deactivation Date": "03/01/2024",
+			"NPI Reactivation Date": "04/01/2024",
+			"Last Update Date": "04/02/2024",
+		}
+	)
+	(item,) = read_nppes(io.BytesIO(csv_bytes([back])))
+	assert (item.entity_type, item.active, item.deactivation_date, item.last_update_date) == (
+		0,
+		True,
+		date(2024, 3, 1),
+		date(2024, 4, 2),
+	)
+
+
+def test_a_quoted_field_may_hold_a_line_break_and_the_rows_count_lines_as_csv_does():
+	multi = row(
+		**dict(zip(NPPES_HEADER, ROWS[0], strict=True), **{"Provider Other Organization Name": "ONE\nTWO"})
+	)
+	items = list(read_nppes(io.BytesIO(csv_bytes([multi, ROWS[2]]))))
+	assert [(type(i).__name__, i.line) for i in items] == [("NppesRecord", 3), ("NppesRecord", 4)]
