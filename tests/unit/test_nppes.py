@@ -476,3 +476,49 @@ def test_a_quoted_field_may_hold_a_line_break_and_the_rows_count_lines_as_csv_do
 	)
 	items = list(read_nppes(io.BytesIO(csv_bytes([multi, ROWS[2]]))))
 	assert [(type(i).__name__, i.line) for i in items] == [("NppesRecord", 3), ("NppesRecord", 4)]
+
+
+def test_a_sparse_registry_answer_reads_with_safe_defaults():
+	"""The registry leaves out what it does not know: a minimal answer still reads, as an active
+	individual, taking the first address when none is the practice LOCATION."""
+	record = record_from_api(
+		{
+			"number": "1760485387",
+			"basic": {"reactivation_date": "2024-05-01", "deactivation_date": "2024-02-01", "status": "A"},
+			"addresses": [
+				{
+					"address_purpose": "MAILING",
+					"address_1": "PO BOX 1",
+					"postal_code": "55767",
+					"fax_number": "218-485-4724",
+				},
+				{"address_purpose": "OTHER", "address_1": "2 MAIN ST"},
+			],
+			"taxonomies": [{"code": "207r00000x"}, {"code": None}],
+		}
+	)
+	assert (record.entity_type, record.active, record.deactivation_date) == (1, True, date(2024, 2, 1))
+	assert (record.address_line1, record.address_line2, record.zip_code, record.country_code) == (
+		"PO BOX 1",
+		"",
+		"55767",
+		"US",
+	)
+	assert (record.fax, record.phone) == ("+12184854724", "")
+	assert (record.taxonomies, record.primary_taxonomy) == (("207R00000X", ""), "207R00000X")
+	assert (record.first_name, record.organization_name, record.gender, record.is_subpart) == (
+		"",
+		"",
+		"",
+		False,
+	)
+	bare = record_from_api({"number": 1760485387})
+	assert (bare.active, bare.address_line1, bare.taxonomies, bare.primary_taxonomy, bare.zip_code) == (
+		True,
+		"",
+		(),
+		"",
+		"",
+	)
+	lower = record_from_api({"number": "1760485387", "enumeration_type": "npi-2", "basic": {"status": "d"}})
+	assert (lower.entity_type, lower.active) == (2, False)
