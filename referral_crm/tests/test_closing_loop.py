@@ -242,3 +242,36 @@ class TestSendingTheVisitNote(FrappeTestCase):
 		self.assertRaises(
 			frappe.ValidationError, referral.email_visit_note, "/private/files/someone-else.pdf"
 		)
+
+	def test_a_direct_address_from_nppes_is_offered_and_used_through_the_agency_direct_account(self):
+		from unittest.mock import patch
+
+		from referral_crm.testing import make_email_account, make_provider
+
+		referral, note = self.admitted_with_note()
+		self.assertEqual(referral.visit_note_channels(), {"Email": "notes@office.example.com"})
+
+		provider = make_provider(practices=[referral.referring_practice])
+		frappe.db.set_value("Provider", provider.name, "direct_address", "dr.ortiz@bronxcare.direct-ci.com")
+		referral.db_set("referring_provider", provider.name)
+		self.assertEqual(
+			set(referral.visit_note_channels()), {"Email"}, "no Direct account: Direct is not offered"
+		)
+		account = make_email_account(2587)
+		frappe.db.set_single_value("Referral CRM Settings", "direct_email_account", account)
+		self.assertEqual(
+			referral.visit_note_channels(),
+			{"Email": "notes@office.example.com", "Direct": "dr.ortiz@bronxcare.direct-ci.com"},
+		)
+		with patch("frappe.core.doctype.communication.email.make", return_value={"name": "COMM-11"}) as make:
+			self.assertEqual(referral.email_visit_note(note.file_url, "Direct"), "COMM-11")
+		self.assertEqual(make.call_args.kwargs["recipients"], "dr.ortiz@bronxcare.direct-ci.com")
+		self.assertEqual(
+			make.call_args.kwargs["sender"], frappe.db.get_value("Email Account", account, "email_id")
+		)
+		self.assertTrue(frappe.db.get_value("Referral", referral.name, "visit_note_sent_at"))
+		self.assertTrue(
+			frappe.db.get_value("File", note.name, "shared_with_referring_office"),
+			"the office sees it in the portal",
+		)
+		self.assertRaises(frappe.ValidationError, referral.email_visit_note, note.file_url, "Carrier Pigeon")
