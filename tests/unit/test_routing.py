@@ -172,3 +172,36 @@ def test_a_long_day_around_a_loop_is_driven_around_the_loop():
 	order = [int(p.id[1:]) for p in plan.stops]
 	steps = {(b - a) % 20 for a, b in itertools.pairwise(order)}
 	assert steps in ({1}, {19}), order
+
+
+@pytest.mark.parametrize(
+	"seed, home, fixed", [(8, False, ()), (9, True, ()), (10, False, ((3, 10 * 60), (11, 13 * 60)))]
+)
+def test_a_long_day_cannot_be_shortened_by_reversing_or_moving_any_stretch(seed, home, fixed):
+	"""Over twelve stops (or with appointments) the planner improves its first order until no stretch
+	reversed (2-opt) and no run of one to three stops moved elsewhere (or-opt) makes the day cheaper."""
+	stops = random_stops(16, seed, fixed=fixed)
+	day = routing._Day(START, stops, 8 * 60 + 30, routing.CITY_MPH, routing.ROAD_FACTOR, home)
+	index = {s.id: i + 1 for i, s in enumerate(stops)}
+	order = [index[p.id] for p in plan_route(START, stops, return_to_start=home).stops]
+	best = day.cost(order)
+	n = len(order)
+	for i in range(n - 1):
+		for j in range(i + 1, n):
+			assert day.cost(order[:i] + order[i : j + 1][::-1] + order[j + 1 :]) >= best - 1e-6
+	for length in (1, 2, 3):
+		for i in range(n - length + 1):
+			segment, rest = order[i : i + length], order[:i] + order[i + length :]
+			for p in range(len(rest) + 1):
+				assert day.cost(rest[:p] + segment + rest[p:]) >= best - 1e-6
+	assert sorted(order) == list(range(1, n + 1))
+
+
+def test_cheapest_insertion_keeps_appointments_in_time_order_and_places_far_offices_first():
+	stops = random_stops(10, 12, fixed=((2, 14 * 60), (7, 9 * 60)))
+	day = routing._Day(START, stops, 8 * 60 + 30, routing.CITY_MPH, routing.ROAD_FACTOR, False)
+	order = routing._cheapest_insertion(day, 10, random.Random(1), shuffle=False)
+	assert sorted(order) == list(range(1, 11))
+	assert order.index(8) < order.index(3), "the nine o'clock before the two o'clock"
+	shuffled = routing._cheapest_insertion(day, 10, random.Random(1), shuffle=True)
+	assert sorted(shuffled) == list(range(1, 11)) and shuffled.index(8) < shuffled.index(3)
