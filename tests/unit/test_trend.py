@@ -202,3 +202,51 @@ def test_a_lasting_halving_is_judged_over_the_recent_weeks():
 	assert (finding.kind, finding.recent_weeks, finding.recent_total) == (DROP, 4, 30)
 	low, _high = rate_ratio_p_values(30, 120, 8, 4)
 	assert finding.p_value == pytest.approx(4 * low), "two-sided, and two looks at the source"
+
+
+def test_the_edges_of_the_rules_are_inclusive():
+	# A baseline exactly at the minimum is judged; a steady week is no news (p = 1, not a drop).
+	at_minimum = judge_source([1] * 11 + [1], SETTINGS)
+	assert at_minimum is not None and at_minimum.kind == SPIKE and at_minimum.p_value == 1.0
+	# Exactly the number of active weeks that makes a source regular, then the quiet weeks.
+	quiet = judge_source([0, *[0, 0, 0, 0, 5, 5, 5, 5], 0, 0, 0], SETTINGS)
+	assert quiet.kind == GONE_QUIET and (quiet.baseline_mean, quiet.baseline_weeks) == (2.5, 8)
+	assert quiet.p_value == pytest.approx((8 / 11) ** 20)
+	three = judge_source([0, *[0, 0, 0, 0, 0, 5, 5, 5], 0, 0, 0], SETTINGS)
+	assert three.kind == DROP, "three active weeks: not a regular source, so not gone quiet"
+
+
+def test_a_finding_exactly_at_the_setting_alerts():
+	finding = judge_source(history([12] * 8, 2), SETTINGS)
+	exact = AlertSettings(baseline_weeks=8, quiet_weeks=3, recent_weeks=4, significance=finding.p_value)
+	assert assess_source(history([12] * 8, 2), exact) == finding
+	assert benjamini_hochberg({"a": 0.02, "b": 0.04}, 0.04) == {"a", "b"}, "p = rate * i / m is kept"
+
+
+def test_two_recent_weeks_are_a_window_too():
+	two = AlertSettings(baseline_weeks=8, quiet_weeks=1, recent_weeks=2)
+	counts = [*[12] * 8, 3, 3]
+	finding = judge_source([12, *counts], two)
+	assert (finding.kind, finding.recent_weeks, finding.recent_total, finding.baseline_mean) == (
+		DROP,
+		2,
+		6,
+		12.0,
+	)
+	assert finding.this_week == 3 and finding.baseline_weeks == 8
+
+
+def test_p_values_never_exceed_one_and_bad_counts_are_refused():
+	assert rate_ratio_p_values(0, 0, 8) == (1.0, 1.0)
+	for args in ((-1, 5, 8), (1, -5, 8), (1, 5, 0), (1, 5, 8, 0)):
+		with pytest.raises(ValueError, match="non-negative"):
+			rate_ratio_p_values(*args)
+	with pytest.raises(ValueError, match="need 12 weeks of counts, got 3"):
+		judge_source([1, 2, 3], SETTINGS)
+
+
+def test_weeks_a_source_sent_nothing_are_missing_and_count_as_none():
+	weeks = list(range(SETTINGS.history_weeks))
+	only_early = {"PRAC-1": {week: 5 for week in weeks[:-3]}}
+	(finding,) = assess_sources(only_early, weeks, SETTINGS).values()
+	assert finding.kind == GONE_QUIET
