@@ -193,35 +193,45 @@ class NppesImporter:
 	def run(
 		self, events: Iterable[NppesRecord | NppesSkip | NppesRowError], commit: bool = False
 	) -> ImportSummary:
-		batch: list[NppesRecord] = []
+		self.feed(events, self.write, commit)
+		self.link_subparts()
+		if commit:
+			frappe.db.commit()  # a long job: each batch is its own transaction
+		return self.summary
+
+	def feed(
+		self, events: Iterable, write: Callable[[list], None], commit: bool, where=lambda line: line
+	) -> None:
+		"""Count, skip and note errors; hand the records to `write` in batches, committing and reporting
+		progress after each. `where` names an error's place (a line, or a file and line)."""
+		batch: list = []
 		for event in events:
 			self.summary.rows_read += 1
 			if isinstance(event, NppesSkip):
 				self.summary.skipped[event.reason] += 1
 				continue
 			if isinstance(event, NppesRowError):
-				self.summary.errors.append((event.line, event.message))
+				self.summary.errors.append((where(event.line), event.message))
 				continue
 			batch.append(event)
 			if len(batch) >= self.batch_size:
-				self.write(batch, commit)
+				self.checkpoint(write, batch, commit)
 				batch = []
 		if batch:
-			self.write(batch, commit)
-		self.link_subparts()
-		if commit:
-			frappe.db.commit()  # a long job: each batch is its own transaction
-		return self.summary
+			self.checkpoint(write, batch, commit)
 
-	def write(self, batch: list[NppesRecord], commit: bool) -> None:
-		latest = {record.npi: record for record in batch}  # a file lists an NPI once; a repeat keeps the last
-		self.upsert_practices([r for r in latest.values() if r.entity_type == 2])
-		self.upsert_providers([r for r in latest.values() if r.entity_type == 1])
-		self.mark_deactivated([r for r in latest.values() if r.entity_type == 0])
+	def checkpoint(self, write: Callable[[list], None], batch: list, commit: bool) -> None:
+		write(batch)
 		if commit:
 			frappe.db.commit()  # a long job: each batch is its own transaction
 		if self.progress:
 			self.progress(self.summary)
+
+	def write(self, batch: list[NppesRecord]) -> None:
+		latest = {record.npi: record for record in batch}  # a file lists an NPI once; a repeat keeps the last
+		self.upsert_practices([r for r in latest.values() if r.entity_type == 2])
+		self.upsert_providers([r for r in latest.values() if r.entity_type == 1])
+		self.mark_deactivated([r for r in latest.values() if r.entity_type == 0])
 
 	# ------------------------------------------------------------------ shared
 	def std(self, name: str) -> list:

@@ -22,7 +22,7 @@ from frappe.utils import now_datetime
 from frappe.utils.nestedset import rebuild_tree
 
 from referral_crm.core.names import proper_case
-from referral_crm.core.nppes import NppesRecord, NppesRowError
+from referral_crm.core.nppes import NppesRecord
 from referral_crm.core.nppes_companions import (
 	ENDPOINT,
 	OTHER_NAME,
@@ -47,38 +47,19 @@ NOT_IN_CRM = "NPI not in the CRM (companion files)"
 
 def import_companions(importer: NppesImporter, sources: dict[str, object], commit: bool = False) -> None:
 	"""Read each companion file given (kind -> path or stream) into the records, in batches."""
-	for kind in (PRACTICE_LOCATION, OTHER_NAME, ENDPOINT):
+	writers = {PRACTICE_LOCATION: write_locations, OTHER_NAME: write_other_names, ENDPOINT: write_endpoints}
+	for kind, write in writers.items():
 		if (source := sources.get(kind)) is None:
 			continue
-		write = {
-			PRACTICE_LOCATION: write_locations,
-			OTHER_NAME: write_other_names,
-			ENDPOINT: write_endpoints,
-		}[kind]
-		batch = []
-		for item in READERS[kind](source):
-			importer.summary.rows_read += 1
-			if isinstance(item, NppesRowError):
-				importer.summary.errors.append((f"{_(FILE_TITLES[kind])} {item.line}", item.message))
-				continue
-			batch.append(item)
-			if len(batch) >= importer.batch_size:
-				write(importer, batch)
-				batch = []
-				_after_batch(importer, commit)
-		if batch:
-			write(importer, batch)
-			_after_batch(importer, commit)
+		importer.feed(
+			READERS[kind](source),
+			lambda batch, write=write: write(importer, batch),
+			commit,
+			where=lambda line, kind=kind: f"{_(FILE_TITLES[kind])} {line}",
+		)
 	_place_locations(importer)
 	if commit:
 		frappe.db.commit()  # a long job: each batch is its own transaction
-
-
-def _after_batch(importer: NppesImporter, commit: bool) -> None:
-	if commit:
-		frappe.db.commit()  # a long job: each batch is its own transaction
-	if importer.progress:
-		importer.progress(importer.summary)
 
 
 def _known(importer: NppesImporter, items: Iterable, provider_fields=(), practice_fields=()):
@@ -217,8 +198,8 @@ def _place_locations(importer: NppesImporter) -> None:
 	"""An organisation's secondary locations sit under it in the practice tree."""
 	if not importer.locations:
 		return
-	for organisation in {parent for _child, parent in importer.locations}:
-		frappe.db.set_value("Practice", organisation, "is_group", 1, update_modified=False)
+	organisations = list({parent for _child, parent in importer.locations})
+	frappe.db.set_value("Practice", {"name": ("in", organisations)}, "is_group", 1, update_modified=False)
 	for child, parent in importer.locations:
 		frappe.db.set_value("Practice", child, "parent_practice", parent, update_modified=False)
 	rebuild_tree("Practice")
