@@ -6,7 +6,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import add_days, escape_html, getdate, today
 
-from referral_crm.core.stages import (
+from referral_crm.core.referral_sources.stages import (
 	APPOINTMENT_SETTER,
 	COORDINATOR,
 	LIAISON,

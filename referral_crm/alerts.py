@@ -7,8 +7,15 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import add_days, formatdate, getdate, today
 
-from referral_crm.core.rollup import PRACTICE, PROVIDER
-from referral_crm.core.trend import DROP, GONE_QUIET, SPIKE, AlertSettings, Finding, assess_sources
+from referral_crm.core.referral_intelligence.rollup import PRACTICE, PROVIDER
+from referral_crm.core.referral_intelligence.trend import (
+	DROP,
+	GONE_QUIET,
+	SPIKE,
+	AlertSettings,
+	Finding,
+	assess_sources,
+)
 from referral_crm.core.weeks import last_complete_week, weeks_ending
 from referral_crm.weekly import first_weekday, rebuild_weeks, weekly_counts
 

@@ -6,8 +6,8 @@ from frappe.desk.doctype.notification_log.notification_log import enqueue_create
 from frappe.query_builder import DocType
 from frappe.utils import escape_html, get_datetime, now_datetime, today
 
-from referral_crm.core.referral import ADMITTED_STATUSES
-from referral_crm.core.sla import OVERDUE, note_due_at, note_status
+from referral_crm.core.referrals.referral import ADMITTED_STATUSES
+from referral_crm.core.referrals.sla import OVERDUE, note_due_at, note_status
 from referral_crm.weekly import note_sla_hours
 
 

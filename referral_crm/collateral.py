@@ -5,7 +5,7 @@ from frappe import _
 from frappe.utils import add_days, format_date, get_fullname, getdate, today
 
 from referral_crm.core.phone import format_phone
-from referral_crm.core.referral import ADMITTED_STATUSES, OPEN_STATUSES, next_step_for_office
+from referral_crm.core.referrals.referral import ADMITTED_STATUSES, OPEN_STATUSES, next_step_for_office
 
 SETTINGS = "Referral CRM Settings"
 STATUS_SHEET_WEEKS = 8

@@ -67,8 +67,13 @@ def import_nppes(
 
 	import frappe
 
-	from referral_crm.core.nppes import NppesFilter, read_nppes
-	from referral_crm.core.nppes_companions import ENDPOINT, OTHER_NAME, PRACTICE_LOCATION, companions_in_zip
+	from referral_crm.core.referral_sources.nppes import NppesFilter, read_nppes
+	from referral_crm.core.referral_sources.nppes_companions import (
+		ENDPOINT,
+		OTHER_NAME,
+		PRACTICE_LOCATION,
+		companions_in_zip,
+	)
 	from referral_crm.nppes import NppesImporter
 	from referral_crm.nppes_companions import import_companions
 	from referral_crm.referral_crm.doctype.nppes_import.nppes_import import territory_zips

@@ -8,7 +8,13 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Min
 from frappe.utils import add_months, get_datetime, get_first_day, get_last_day, getdate, today
 
-from referral_crm.core.commission import Line, ReferralFacts, Rule, statement_lines, total
+from referral_crm.core.referral_intelligence.commission import (
+	Line,
+	ReferralFacts,
+	Rule,
+	statement_lines,
+	total,
+)
 
 STATEMENT = "Commission Statement"
 

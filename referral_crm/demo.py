@@ -16,8 +16,8 @@ from frappe.utils.nestedset import rebuild_tree
 from frappe.utils.password import update_password
 
 from referral_crm.accounts import derive_owners, territory_members
-from referral_crm.core.npi import make_npi
-from referral_crm.core.referral import NON_ADMIT_REASONS
+from referral_crm.core.referral_sources.npi import make_npi
+from referral_crm.core.referrals.referral import NON_ADMIT_REASONS
 from referral_crm.core.weeks import week_start
 from referral_crm.rollups import fill_received_dates
 from referral_crm.territories import territory_for_zip

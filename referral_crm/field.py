@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, now_datetime
 
-from referral_crm.core.field import (
+from referral_crm.core.field.field import (
 	BLOCK,
 	DEFAULT_RADIUS_METRES,
 	DEFAULT_WARN_SHARE,
@@ -14,7 +14,7 @@ from referral_crm.core.field import (
 	limit_check,
 	yearly_totals,
 )
-from referral_crm.core.geocode import is_valid_point
+from referral_crm.core.referral_sources.geocode import is_valid_point
 
 SETTINGS = "Referral CRM Settings"
 MANAGER = "Referral Marketing Manager"

@@ -3,7 +3,13 @@
 import frappe
 from frappe import _
 
-from referral_crm.core.geocode import ADDRESS, BY_HAND, ZIP_CENTROID, is_valid_point, zip_centroid
+from referral_crm.core.referral_sources.geocode import (
+	ADDRESS,
+	BY_HAND,
+	ZIP_CENTROID,
+	is_valid_point,
+	zip_centroid,
+)
 from referral_crm.integrations.geocoder import GeocoderUnavailable, geocode_address
 
 SETTINGS = "Referral CRM Settings"

@@ -1,4 +1,4 @@
-from referral_crm.core.referral import STATUSES, WORKFLOW, WORKFLOW_ACTIONS
+from referral_crm.core.referrals.referral import STATUSES, WORKFLOW, WORKFLOW_ACTIONS
 
 app_name = "referral_crm"
 app_title = "Referral CRM"

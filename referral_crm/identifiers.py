@@ -5,10 +5,10 @@ from frappe import _, bold
 from frappe.utils import get_link_to_form
 
 from referral_crm.core.errors import InvalidNPIError, InvalidPhoneNumberError
-from referral_crm.core.npi import validate_npi
 from referral_crm.core.phone import DEFAULT_REGION, dial_string, format_phone, normalize_phone
-from referral_crm.core.taxonomy import normalize_taxonomy_code
-from referral_crm.core.territory import normalize_zip
+from referral_crm.core.referral_sources.npi import validate_npi
+from referral_crm.core.referral_sources.taxonomy import normalize_taxonomy_code
+from referral_crm.core.referral_sources.territory import normalize_zip
 
 NPI_DOCTYPES = ("Practice", "Provider")
 

@@ -6,8 +6,8 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.permissions import add_permission, update_permission_property
 
-from referral_crm.core.cadence import DEFAULT_CADENCES
-from referral_crm.core.referral import STATUSES, WORKFLOW, WORKFLOW_ACTIONS
+from referral_crm.core.outreach.cadence import DEFAULT_CADENCES
+from referral_crm.core.referrals.referral import STATUSES, WORKFLOW, WORKFLOW_ACTIONS
 from referral_crm.security import OUR_OTP_ISSUER, restore_two_factor, two_factor_before_install
 from referral_crm.taxonomies import seed_code_set
 

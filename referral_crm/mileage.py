@@ -3,8 +3,8 @@
 import frappe
 from frappe.utils import add_days, get_datetime, getdate, today
 
-from referral_crm.core.field import day_miles
-from referral_crm.core.geocode import is_valid_point
+from referral_crm.core.field.field import day_miles
+from referral_crm.core.referral_sources.geocode import is_valid_point
 
 MILEAGE_LOG = "Mileage Log"
 

@@ -21,10 +21,10 @@ from frappe.utils.html_utils import sanitize_html
 from frappe.utils.nestedset import rebuild_tree
 
 from referral_crm.accounts import derive_owners, territory_members
-from referral_crm.core.geocode import BY_HAND, ZIP_CENTROID, zip_centroid
-from referral_crm.core.names import proper_case, provider_display_name
-from referral_crm.core.nppes import NppesRecord, NppesRowError, NppesSkip
-from referral_crm.core.offices import address_key, practice_type_for_taxonomy
+from referral_crm.core.referral_sources.geocode import BY_HAND, ZIP_CENTROID, zip_centroid
+from referral_crm.core.referral_sources.names import proper_case, provider_display_name
+from referral_crm.core.referral_sources.nppes import NppesRecord, NppesRowError, NppesSkip
+from referral_crm.core.referral_sources.offices import address_key, practice_type_for_taxonomy
 from referral_crm.territories import spread_practice_territory, territory_for_zip
 
 BATCH_SIZE = 2000
@@ -157,7 +157,7 @@ def _same(a, b) -> bool:
 
 
 class NppesImporter:
-	"""Feed it what `core.nppes.read_nppes` yields; it writes in batches and reports through `progress`."""
+	"""Feed it what `core.referral_sources.nppes.read_nppes` yields; it writes in batches and reports through `progress`."""
 
 	def __init__(self, batch_size: int = BATCH_SIZE, progress: Callable[[ImportSummary], None] | None = None):
 		self.batch_size = batch_size

@@ -21,9 +21,9 @@ from frappe import _
 from frappe.utils import now_datetime
 from frappe.utils.nestedset import rebuild_tree
 
-from referral_crm.core.names import proper_case
-from referral_crm.core.nppes import NppesRecord
-from referral_crm.core.nppes_companions import (
+from referral_crm.core.referral_sources.names import proper_case
+from referral_crm.core.referral_sources.nppes import NppesRecord
+from referral_crm.core.referral_sources.nppes_companions import (
 	ENDPOINT,
 	OTHER_NAME,
 	PRACTICE_LOCATION,
@@ -33,7 +33,7 @@ from referral_crm.core.nppes_companions import (
 	PracticeLocation,
 	direct_address,
 )
-from referral_crm.core.offices import address_key
+from referral_crm.core.referral_sources.offices import address_key
 from referral_crm.nppes import CHILD_FIELDS, STD_FIELDS, NppesImporter, stored_text
 from referral_crm.referral_crm.doctype.practice.practice import also_known_as
 

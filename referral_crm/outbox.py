@@ -13,7 +13,7 @@ from frappe import _
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.utils import add_to_date, get_datetime, now_datetime, today
 
-from referral_crm.core.outbox import (
+from referral_crm.core.outreach.outbox import (
 	FAILED,
 	MAX_ATTEMPTS,
 	RETRY,

@@ -3,7 +3,7 @@
 import frappe
 from frappe.query_builder import DocType
 
-from referral_crm.core.matching import best_match, normalize_name
+from referral_crm.core.referral_sources.matching import best_match, normalize_name
 
 
 def split_name(full_name: str | None) -> tuple[str, str]:

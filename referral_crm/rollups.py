@@ -5,7 +5,7 @@ from frappe.query_builder import Case, DocType
 from frappe.query_builder.functions import Count, Date, Max, Sum
 from frappe.utils import getdate
 
-from referral_crm.core.referral import ADMITTED_STATUSES, CANCELLED
+from referral_crm.core.referrals.referral import ADMITTED_STATUSES, CANCELLED
 
 
 def update_practice_last_contact(practice: str | None) -> None:

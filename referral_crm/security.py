@@ -315,7 +315,7 @@ def validate_text(doc, method=None) -> None:
 	every export (ours escape as well) safe to open in Excel. Frappe checks the length of short
 	fields itself but lets a long note reach the database, which then fails with a server error.
 	"""
-	from referral_crm.core.cells import is_formula
+	from referral_crm.core.compliance.cells import is_formula
 
 	for df in doc.meta.fields:
 		value = doc.get(df.fieldname)

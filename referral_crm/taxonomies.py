@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from referral_crm.core.taxonomy import (
+from referral_crm.core.referral_sources.taxonomy import (
 	TaxonomyCode,
 	code_set_version,
 	codes_no_longer_listed,

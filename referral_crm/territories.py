@@ -4,7 +4,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Coalesce
 
-from referral_crm.core.territory import ZipClaim, resolve_territory
+from referral_crm.core.referral_sources.territory import ZipClaim, resolve_territory
 
 TERRITORY = "Referral Territory"
 # Documents that carry their practice's territory, so User Permissions on territories reach them.

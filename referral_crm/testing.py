@@ -5,7 +5,7 @@ import random
 import frappe
 from frappe.utils import now_datetime
 
-from referral_crm.core.npi import make_npi
+from referral_crm.core.referral_sources.npi import make_npi
 
 _rng = random.Random()
 

@@ -10,7 +10,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Min
 from frappe.utils import get_datetime, getdate, now_datetime
 
-from referral_crm.core.rollup import PRACTICE, PROVIDER, ReferralRow, weekly_rollup
+from referral_crm.core.referral_intelligence.rollup import PRACTICE, PROVIDER, ReferralRow, weekly_rollup
 from referral_crm.core.weeks import week_start, weekday_number
 
 ROLLUP = "Referral Source Week"

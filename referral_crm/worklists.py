@@ -5,7 +5,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import add_days, getdate, today
 
-from referral_crm.core.cadence import (
+from referral_crm.core.outreach.cadence import (
 	CALL,
 	DEFAULT_CADENCES,
 	EMAIL,

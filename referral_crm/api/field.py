@@ -4,8 +4,8 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, today
 
+from referral_crm.core.field.routing import directions_urls
 from referral_crm.core.phone import dial_string, format_phone
-from referral_crm.core.routing import directions_urls
 
 OUTCOMES = (
 	"Spoke with Provider",

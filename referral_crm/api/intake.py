@@ -13,8 +13,8 @@ from frappe import _
 from frappe.utils import escape_html, get_datetime, now_datetime
 
 from referral_crm.core.errors import InvalidNPIError
-from referral_crm.core.npi import validate_npi
 from referral_crm.core.phone import normalize_phone
+from referral_crm.core.referral_sources.npi import validate_npi
 from referral_crm.identifiers import phone_region
 from referral_crm.providers import find_provider, split_name
 from referral_crm.referral_crm.doctype.referral.referral import DuplicateReferral

@@ -3,7 +3,7 @@
 import frappe
 from frappe import _
 
-from referral_crm.core.npi import is_valid_npi
+from referral_crm.core.referral_sources.npi import is_valid_npi
 from referral_crm.integrations.npi_registry import NpiNotFound, NpiRegistryUnavailable, lookup_npi
 from referral_crm.nppes import practice_values, provider_values
 

@@ -13,7 +13,13 @@ import argparse
 import math
 import random
 
-from referral_crm.core.trend import DROP, GONE_QUIET, AlertSettings, assess_source, assess_sources
+from referral_crm.core.referral_intelligence.trend import (
+	DROP,
+	GONE_QUIET,
+	AlertSettings,
+	assess_source,
+	assess_sources,
+)
 
 
 def poisson(rng: random.Random, rate: float) -> int:

@@ -12,7 +12,7 @@ import random
 import resource
 import time
 
-from referral_crm.core.duplicates import Candidate, find_duplicate_pairs
+from referral_crm.core.referral_sources.duplicates import Candidate, find_duplicate_pairs
 
 WORDS = ("Bronx", "Harlem", "Concourse", "Fordham", "Riverdale", "Pelham", "Mott Haven", "Hudson", "Kings")
 KINDS = (

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from locust import HttpUser, between, task
 
-from referral_crm.core.npi import make_npi
+from referral_crm.core.referral_sources.npi import make_npi
 
 CLIENTS = json.load(open(os.environ.get("REFERRAL_CRM_API_CLIENTS", "/tmp/referral_crm_api_clients.json")))
 _next = itertools.count()

@@ -18,8 +18,8 @@ import resource
 import tempfile
 import time
 
-from referral_crm.core.npi import make_npi
-from referral_crm.core.nppes import NPPES_HEADER, NppesFilter, NppesRecord, read_nppes
+from referral_crm.core.referral_sources.npi import make_npi
+from referral_crm.core.referral_sources.nppes import NPPES_HEADER, NppesFilter, NppesRecord, read_nppes
 
 STREETS = ("GRAND CONCOURSE", "E FORDHAM RD", "JEROME AVE", "WHITE PLAINS RD", "BROADWAY", "E TREMONT AVE")
 LAST = ("RIVERA", "SMITH", "NGUYEN", "COHEN", "PATEL", "GARCIA", "O'NEIL", "WASHINGTON", "KIM", "LOPEZ")

@@ -13,8 +13,8 @@ import random
 import statistics
 import time
 
-from referral_crm.core import routing
-from referral_crm.core.routing import Stop
+from referral_crm.core.field import routing
+from referral_crm.core.field.routing import Stop
 
 START = (40.8176, -73.9182)
 

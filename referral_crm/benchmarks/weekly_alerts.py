@@ -23,7 +23,7 @@ from frappe.query_builder.functions import Count, Max
 from frappe.utils import getdate, now_datetime
 
 from referral_crm.alerts import ALERT, alert_settings, run_weekly_job, source_types
-from referral_crm.core.referral import (
+from referral_crm.core.referrals.referral import (
 	ADMITTED,
 	CANCELLED,
 	DISCHARGED,

@@ -6,7 +6,7 @@ the shape most fax APIs (Documo, Sfax, Telnyx-style gateways behind a small adap
 
 import requests
 
-from referral_crm.core.outbox import FAILED, RETRY, SENT, http_outcome
+from referral_crm.core.outreach.outbox import FAILED, RETRY, SENT, http_outcome
 
 TIMEOUT_SECONDS = 30
 

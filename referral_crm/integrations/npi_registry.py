@@ -2,7 +2,7 @@
 
 import requests
 
-from referral_crm.core.nppes import NppesRecord, record_from_api
+from referral_crm.core.referral_sources.nppes import NppesRecord, record_from_api
 from referral_crm.integrations.http import retrying_session
 
 DEFAULT_URL = "https://npiregistry.cms.hhs.gov/api/"

@@ -10,7 +10,7 @@ import tempfile
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from referral_crm.core.nppes import NPPES_HEADER, NppesFilter, read_nppes
+from referral_crm.core.referral_sources.nppes import NPPES_HEADER, NppesFilter, read_nppes
 from referral_crm.nppes import NppesImporter
 from referral_crm.testing import RecordedServer, json_answer, unique_npi
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from referral_crm.core.nppes import NPPES_HEADER, read_nppes
-from referral_crm.core.nppes_companions import ENDPOINT, OTHER_NAME, PRACTICE_LOCATION
+from referral_crm.core.referral_sources.nppes import NPPES_HEADER, read_nppes
+from referral_crm.core.referral_sources.nppes_companions import ENDPOINT, OTHER_NAME, PRACTICE_LOCATION
 from referral_crm.nppes import NppesImporter
 from referral_crm.nppes_companions import NOT_IN_CRM, import_companions
 from referral_crm.taxonomies import SHIPPED_CODE_SET, load_code_set

@@ -9,7 +9,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
-from referral_crm.core.outbox import MAX_ATTEMPTS
+from referral_crm.core.outreach.outbox import MAX_ATTEMPTS
 from referral_crm.outbox import deliver, queue_fax_batch, queue_send, retry_due_sends
 from referral_crm.testing import (
 	LocalSMTPServer,

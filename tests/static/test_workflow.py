@@ -87,7 +87,7 @@ def test_transitions_go_only_to_the_roles_that_do_that_job():
 
 
 def test_core_lifecycle_matches_the_referral_doctype_and_workflow():
-	from referral_crm.core.referral import (
+	from referral_crm.core.referrals.referral import (
 		NON_ADMIT_REASONS,
 		STATUS_TIMESTAMP_FIELDS,
 		STATUSES,

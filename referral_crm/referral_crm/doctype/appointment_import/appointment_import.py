@@ -6,8 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, get_datetime
 
-from referral_crm.core.appointments import FIELDS, read_appointments
-from referral_crm.core.stages import CONTACTED, ENGAGED, TARGET
+from referral_crm.core.referral_sources.stages import CONTACTED, ENGAGED, TARGET
+from referral_crm.core.referrals.appointments import FIELDS, read_appointments
 from referral_crm.providers import find_provider, split_name
 from referral_crm.spreadsheets import read_rows
 

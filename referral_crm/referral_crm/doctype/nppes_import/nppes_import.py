@@ -9,8 +9,13 @@ from frappe.model.document import Document
 from frappe.utils import now_datetime
 from frappe.utils.nestedset import get_descendants_of
 
-from referral_crm.core.nppes import NppesFilter, estimate_rows, read_nppes
-from referral_crm.core.nppes_companions import ENDPOINT, OTHER_NAME, PRACTICE_LOCATION, companions_in_zip
+from referral_crm.core.referral_sources.nppes import NppesFilter, estimate_rows, read_nppes
+from referral_crm.core.referral_sources.nppes_companions import (
+	ENDPOINT,
+	OTHER_NAME,
+	PRACTICE_LOCATION,
+	companions_in_zip,
+)
 from referral_crm.nppes import ImportSummary, NppesImporter
 from referral_crm.nppes_companions import import_companions
 

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils.nestedset import get_descendants_of
 
-from referral_crm.core.stages import DO_NOT_CONTACT
+from referral_crm.core.referral_sources.stages import DO_NOT_CONTACT
 
 
 class OutreachQueue(Document):

@@ -6,9 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.query_builder.functions import Lower
 
-from referral_crm.core.names import provider_display_name
-from referral_crm.core.offices import address_key
-from referral_crm.core.outreach_sheet import parse_sheet
+from referral_crm.core.outreach.outreach_sheet import parse_sheet
+from referral_crm.core.referral_sources.names import provider_display_name
+from referral_crm.core.referral_sources.offices import address_key
 from referral_crm.providers import find_provider
 from referral_crm.spreadsheets import read_rows
 

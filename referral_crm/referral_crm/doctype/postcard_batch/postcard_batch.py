@@ -12,8 +12,8 @@ from frappe.utils.file_manager import save_file
 from frappe.utils.nestedset import get_descendants_of
 from frappe.utils.pdf import get_pdf
 
-from referral_crm.core.cells import safe_cell
-from referral_crm.core.stages import DO_NOT_CONTACT
+from referral_crm.core.compliance.cells import safe_cell
+from referral_crm.core.referral_sources.stages import DO_NOT_CONTACT
 
 ADDRESS_COLUMNS = ("practice_name", "address_line1", "address_line2", "city", "state", "zip_code")
 PAGE_BREAK = '<div style="page-break-after: always;"></div>'

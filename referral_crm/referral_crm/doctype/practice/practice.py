@@ -8,7 +8,7 @@ from frappe.utils import today
 from frappe.utils.nestedset import NestedSet
 
 from referral_crm.accounts import derive_owners, hand_off, log_stage_change, territory_members
-from referral_crm.core.stages import DO_NOT_CONTACT
+from referral_crm.core.referral_sources.stages import DO_NOT_CONTACT
 from referral_crm.geocoding import queue_address_geocoding, set_coordinates
 from referral_crm.identifiers import formatted_numbers, set_npi, set_phone_numbers, set_zip_code
 from referral_crm.territories import spread_practice_territory, territory_for_zip

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.contacts.address_and_contact import load_address_and_contact
 from frappe.model.document import Document
 
-from referral_crm.core.names import provider_display_name
+from referral_crm.core.referral_sources.names import provider_display_name
 from referral_crm.identifiers import formatted_numbers, set_npi, set_phone_numbers, set_taxonomy_code
 from referral_crm.permissions.territory import check_practice_access
 from referral_crm.taxonomies import specialty_for_taxonomy

@@ -15,14 +15,14 @@ from referral_crm.closing_loop import (
 	visit_note_addresses,
 )
 from referral_crm.core.errors import DomainError
-from referral_crm.core.referral import (
+from referral_crm.core.referral_intelligence.rollup import PRACTICE, PROVIDER
+from referral_crm.core.referrals.referral import (
 	ADMITTED_STATUSES,
 	CANCELLED,
 	NOT_ADMITTED,
 	check_non_admit_reason,
 	timestamps_for_transition,
 )
-from referral_crm.core.rollup import PRACTICE, PROVIDER
 from referral_crm.identifiers import set_phone_numbers
 from referral_crm.permissions.phi import reads_phi
 from referral_crm.permissions.territory import check_practice_access

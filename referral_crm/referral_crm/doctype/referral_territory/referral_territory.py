@@ -8,7 +8,7 @@ from frappe.utils.nestedset import NestedSet
 
 from referral_crm.accounts import refresh_territory_owners
 from referral_crm.core.errors import InvalidZipCodeError
-from referral_crm.core.territory import find_zip_conflicts, normalize_zip
+from referral_crm.core.referral_sources.territory import find_zip_conflicts, normalize_zip
 from referral_crm.reminders import rule_name, sync_round_robin_rule
 from referral_crm.territories import TERRITORY, reassign_practices_in_zips
 

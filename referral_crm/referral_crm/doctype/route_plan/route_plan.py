@@ -8,8 +8,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import escape_html
 
-from referral_crm.core.geocode import is_valid_point, zip_centroid
-from referral_crm.core.routing import Stop, directions_urls, format_clock, parse_clock, plan_route
+from referral_crm.core.field.routing import Stop, directions_urls, format_clock, parse_clock, plan_route
+from referral_crm.core.referral_sources.geocode import is_valid_point, zip_centroid
 from referral_crm.permissions.territory import check_practice_access
 
 

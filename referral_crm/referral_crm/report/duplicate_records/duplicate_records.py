@@ -6,7 +6,7 @@
 import frappe
 from frappe import _
 
-from referral_crm.core.duplicates import DEFAULT_THRESHOLD, Candidate, find_duplicate_pairs
+from referral_crm.core.referral_sources.duplicates import DEFAULT_THRESHOLD, Candidate, find_duplicate_pairs
 
 DOCTYPES = ("Practice", "Provider")
 NAME_FIELD = {"Practice": "practice_name", "Provider": "provider_name"}

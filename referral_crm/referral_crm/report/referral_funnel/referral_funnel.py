@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime
 
-from referral_crm.core.reports import funnel, percent
+from referral_crm.core.referral_intelligence.reports import funnel, percent
 from referral_crm.reporting import date_range
 
 

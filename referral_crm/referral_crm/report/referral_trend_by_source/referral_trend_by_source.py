@@ -4,7 +4,7 @@
 from frappe import _
 from frappe.utils import formatdate
 
-from referral_crm.core.reports import week_over_week
+from referral_crm.core.referral_intelligence.reports import week_over_week
 from referral_crm.reporting import read_rollup, report_weeks, source_columns
 
 

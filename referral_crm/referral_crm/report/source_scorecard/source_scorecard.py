@@ -5,8 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime
 
-from referral_crm.core.referral import ADMITTED_STATUSES, NOT_ADMITTED
-from referral_crm.core.reports import percent, source_cards
+from referral_crm.core.referral_intelligence.reports import percent, source_cards
+from referral_crm.core.referrals.referral import ADMITTED_STATUSES, NOT_ADMITTED
 from referral_crm.core.weeks import week_start, weeks_ending
 from referral_crm.reporting import date_range, read_rollup, source_columns
 from referral_crm.weekly import first_weekday

@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
 
-from referral_crm.core.field import Spend, yearly_totals
+from referral_crm.core.field.field import Spend, yearly_totals
 from referral_crm.field import yearly_limit
 
 SETTINGS = "Referral CRM Settings"

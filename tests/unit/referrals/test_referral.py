@@ -1,0 +1,78 @@
+from datetime import datetime
+
+import pytest
+
+from referral_crm.core.referrals.referral import (
+	ACCEPTED,
+	ADMITTED,
+	DISCHARGED,
+	IN_REVIEW,
+	NON_ADMIT_REASONS,
+	NOT_ADMITTED,
+	RECEIVED,
+	MissingNonAdmitReasonError,
+	check_non_admit_reason,
+	timestamps_for_transition,
+)
+
+NOW = datetime(2026, 11, 20, 9, 30)
+
+
+def test_not_admitted_requires_a_reason():
+	with pytest.raises(MissingNonAdmitReasonError):
+		check_non_admit_reason(NOT_ADMITTED, None)
+	check_non_admit_reason(NOT_ADMITTED, "Insurance Not Accepted")
+
+
+def test_unknown_reason_is_rejected():
+	with pytest.raises(MissingNonAdmitReasonError):
+		check_non_admit_reason(NOT_ADMITTED, "Because")
+
+
+def test_the_seven_reasons_of_the_lifecycle():
+	assert len(NON_ADMIT_REASONS) == 7
+	assert "No-Show" in NON_ADMIT_REASONS and "Other" in NON_ADMIT_REASONS
+
+
+def test_accepting_stamps_accepted_at():
+	assert timestamps_for_transition(IN_REVIEW, ACCEPTED, {}, NOW) == {"accepted_at": NOW}
+
+
+def test_admitting_stamps_start_of_care_and_a_skipped_acceptance():
+	assert timestamps_for_transition(RECEIVED, ADMITTED, {}, NOW) == {
+		"accepted_at": NOW,
+		"admitted_at": NOW,
+		"start_of_care": NOW,
+	}
+
+
+def test_values_a_person_entered_are_kept():
+	earlier = datetime(2026, 11, 18, 14, 0)
+	stamped = timestamps_for_transition(
+		ACCEPTED, ADMITTED, {"accepted_at": earlier, "start_of_care": earlier}, NOW
+	)
+	assert stamped == {"admitted_at": NOW}
+
+
+def test_discharge_stamps_discharged_at_only_once():
+	assert timestamps_for_transition(
+		ADMITTED, DISCHARGED, {"accepted_at": NOW, "admitted_at": NOW, "start_of_care": NOW}, NOW
+	) == {"discharged_at": NOW}
+	assert timestamps_for_transition(DISCHARGED, DISCHARGED, {}, NOW) == {}
+
+
+def test_statuses_without_a_clock_stamp_nothing():
+	assert timestamps_for_transition(RECEIVED, IN_REVIEW, {}, NOW) == {}
+	assert timestamps_for_transition(IN_REVIEW, NOT_ADMITTED, {}, NOW) == {}
+
+
+def test_the_office_reads_a_next_step_for_every_status():
+	from referral_crm.core.referrals.referral import STATUSES, next_step_for_office
+
+	assert all(next_step_for_office(status) for status in STATUSES)
+	assert next_step_for_office("Scheduled", "11/24/2026") == "Start of care scheduled for 11/24/2026."
+	assert "Insurance Not Accepted" in next_step_for_office(
+		"Not Admitted", non_admit_reason="Insurance Not Accepted"
+	)
+	assert "has been sent" in next_step_for_office("Admitted", visit_note_sent=True)
+	assert "on its way" in next_step_for_office("Admitted", visit_note_sent=False)
