@@ -74,9 +74,9 @@ def import_nppes(
 		PRACTICE_LOCATION,
 		companions_in_zip,
 	)
-	from referral_crm.nppes import NppesImporter
-	from referral_crm.nppes_companions import import_companions
-	from referral_crm.referral_crm.doctype.nppes_import.nppes_import import territory_zips
+	from referral_crm.referral_sources.doctype.nppes_import.nppes_import import territory_zips
+	from referral_crm.referral_sources.nppes import NppesImporter
+	from referral_crm.referral_sources.nppes_companions import import_companions
 
 	frappe.init(site=get_site(context))
 	frappe.connect()

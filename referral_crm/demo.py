@@ -15,13 +15,13 @@ from frappe.utils import add_months, get_first_day, getdate, now_datetime
 from frappe.utils.nestedset import rebuild_tree
 from frappe.utils.password import update_password
 
-from referral_crm.accounts import derive_owners, territory_members
 from referral_crm.core.referral_sources.npi import make_npi
 from referral_crm.core.referrals.referral import NON_ADMIT_REASONS
 from referral_crm.core.weeks import week_start
-from referral_crm.rollups import fill_received_dates
-from referral_crm.territories import territory_for_zip
-from referral_crm.weekly import first_weekday, note_sla_hours
+from referral_crm.referral_sources.accounts import derive_owners, territory_members
+from referral_crm.referral_sources.rollups import fill_received_dates
+from referral_crm.referral_sources.territories import territory_for_zip
+from referral_crm.settings import first_weekday, note_sla_hours
 
 PASSWORD = "Demo#Referral2026"
 DOMAIN = "demo.referral-crm.example"
@@ -702,9 +702,9 @@ class Demo:
 		)
 
 	def intelligence(self) -> dict:
-		from referral_crm.alerts import run_weekly_job
-		from referral_crm.commissions import generate_statements
-		from referral_crm.weekly import rebuild_all
+		from referral_crm.referral_intelligence.alerts import run_weekly_job
+		from referral_crm.referral_intelligence.commissions import generate_statements
+		from referral_crm.referral_intelligence.weekly import rebuild_all
 
 		rows = rebuild_all()
 		for rule in (

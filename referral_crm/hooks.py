@@ -40,59 +40,70 @@ fixtures = [
 _TERRITORY_SCOPED = ("Practice", "Provider", "Visit", "Referral", "Outbound Document")
 
 permission_query_conditions = {
-	doctype: "referral_crm.permissions.territory.get_permission_query_conditions"
+	doctype: "referral_crm.referral_sources.permissions.get_permission_query_conditions"
 	for doctype in _TERRITORY_SCOPED
 }
 
 has_permission = {
-	doctype: "referral_crm.permissions.territory.has_permission" for doctype in _TERRITORY_SCOPED
+	doctype: "referral_crm.referral_sources.permissions.has_permission" for doctype in _TERRITORY_SCOPED
 }
 
 for _doctype in ("Referral Source Week", "Referral Source Alert", "Partner Issue"):
 	permission_query_conditions[_doctype] = (
-		"referral_crm.permissions.territory.get_permission_query_conditions"
+		"referral_crm.referral_sources.permissions.get_permission_query_conditions"
 	)
-	has_permission[_doctype] = "referral_crm.permissions.territory.has_permission"
+	has_permission[_doctype] = "referral_crm.referral_sources.permissions.has_permission"
 
-has_permission["File"] = "referral_crm.permissions.phi.file_has_permission"
+has_permission["File"] = "referral_crm.compliance.phi.file_has_permission"
 
 permission_query_conditions["Commission Statement"] = (
-	"referral_crm.permissions.commission.get_permission_query_conditions"
+	"referral_crm.referral_intelligence.permissions.get_permission_query_conditions"
 )
-has_permission["Commission Statement"] = "referral_crm.permissions.commission.has_permission"
+has_permission["Commission Statement"] = "referral_crm.referral_intelligence.permissions.has_permission"
 
 # Other apps' DocTypes
 # --------------------
 
-jinja = {"methods": ["referral_crm.collateral.agency", "referral_crm.collateral.patient_status_rows"]}
+jinja = {
+	"methods": [
+		"referral_crm.referrals.collateral.agency",
+		"referral_crm.referrals.collateral.patient_status_rows",
+	]
+}
 
-after_request = ["referral_crm.audit.after_request"]
-auth_hooks = ["referral_crm.security.on_request"]
+after_request = ["referral_crm.compliance.audit.after_request"]
+auth_hooks = ["referral_crm.compliance.security.on_request"]
 
 # No answer that depends on a value the asker may not read (permissions/queries.py): the check goes
 # into Frappe's list queries before any request or job, and the methods that skip them are replaced.
-before_request = ["referral_crm.permissions.queries.install"]
-before_job = ["referral_crm.permissions.queries.install"]
+before_request = ["referral_crm.compliance.queries.install"]
+before_job = ["referral_crm.compliance.queries.install"]
 override_whitelisted_methods = {
-	"frappe.client.get_count": "referral_crm.api.guarded.get_count",
-	"frappe.client.get": "referral_crm.api.guarded.get",
-	"frappe.desk.listview.get_group_by_count": "referral_crm.api.guarded.get_group_by_count",
+	"frappe.client.get_count": "referral_crm.compliance.guarded.get_count",
+	"frappe.client.get": "referral_crm.compliance.guarded.get",
+	"frappe.desk.listview.get_group_by_count": "referral_crm.compliance.guarded.get_group_by_count",
 }
-on_session_creation = ["referral_crm.security.on_session_creation"]
+on_session_creation = ["referral_crm.compliance.security.on_session_creation"]
 
 doc_events = {
-	"Version": {"before_insert": "referral_crm.permissions.phi.scrub_version"},
+	"Version": {"before_insert": "referral_crm.compliance.phi.scrub_version"},
 	"User": {
 		"validate": [
-			"referral_crm.security.on_user_validate",
-			"referral_crm.permissions.roles.set_default_workspace",
+			"referral_crm.compliance.security.on_user_validate",
+			"referral_crm.roles.set_default_workspace",
 		]
 	},
-	"System Settings": {"on_update": "referral_crm.security.keep_two_factor_to_its_roles"},
-	"File": {"validate": "referral_crm.permissions.phi.keep_phi_files_private"},
+	"System Settings": {"on_update": "referral_crm.compliance.security.keep_two_factor_to_its_roles"},
+	"File": {"validate": "referral_crm.compliance.phi.keep_phi_files_private"},
 	**{
-		doctype: {"validate": "referral_crm.security.validate_text"}
-		for doctype in ("Practice", "Provider", "Referral", "Visit", "Partner Issue", "Referral Territory")
+		doctype: {"validate": "referral_crm.compliance.security.validate_text"}
+		for doctype in ("Practice", "Provider", "Visit", "Partner Issue", "Referral Territory")
+	},
+	# Referral intelligence sits above the referrals: it hears of their changes here.
+	"Referral": {
+		"validate": "referral_crm.compliance.security.validate_text",
+		"on_update": "referral_crm.referral_intelligence.weekly.referral_changed",
+		"after_delete": "referral_crm.referral_intelligence.weekly.referral_changed",
 	},
 }
 
@@ -101,23 +112,23 @@ doc_events = {
 
 scheduler_events = {
 	# The alert job runs on the first day of each referral week (a setting), just after midnight.
-	"hourly": ["referral_crm.closing_loop.report_overdue_visit_notes"],
+	"hourly": ["referral_crm.referrals.closing_loop.report_overdue_visit_notes"],
 	"daily": [
-		"referral_crm.closing_loop.escalate_overdue_partner_issues",
-		"referral_crm.reminders.send_follow_up_reminders",
-		"referral_crm.reminders.remind_birthdays",
-		"referral_crm.reminders.remind_card_occasions",
-		"referral_crm.security.keep_policy_applied",
+		"referral_crm.referrals.closing_loop.escalate_overdue_partner_issues",
+		"referral_crm.outreach.reminders.send_follow_up_reminders",
+		"referral_crm.outreach.reminders.remind_birthdays",
+		"referral_crm.outreach.reminders.remind_card_occasions",
+		"referral_crm.compliance.security.keep_policy_applied",
 	],
 	"daily_long": [
-		"referral_crm.mileage.build_yesterdays_mileage",
-		"referral_crm.worklists.build_daily_work_lists",
-		"referral_crm.alerts.run_weekly_job_if_due",
-		"referral_crm.accounts.mark_dormant_accounts",
+		"referral_crm.field.mileage.build_yesterdays_mileage",
+		"referral_crm.outreach.worklists.build_daily_work_lists",
+		"referral_crm.referral_intelligence.alerts.run_weekly_job_if_due",
+		"referral_crm.referral_sources.accounts.mark_dormant_accounts",
 	],
-	"monthly_long": ["referral_crm.commissions.generate_statements"],
+	"monthly_long": ["referral_crm.referral_intelligence.commissions.generate_statements"],
 	"cron": {
-		"0 7 * * 1": ["referral_crm.alerts.send_monday_digest"],
-		"*/5 * * * *": ["referral_crm.outbox.retry_due_sends"],
+		"0 7 * * 1": ["referral_crm.referral_intelligence.alerts.send_monday_digest"],
+		"*/5 * * * *": ["referral_crm.outreach.outbox.retry_due_sends"],
 	},
 }

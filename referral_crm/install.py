@@ -6,10 +6,10 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.permissions import add_permission, update_permission_property
 
+from referral_crm.compliance.security import OUR_OTP_ISSUER, restore_two_factor, two_factor_before_install
 from referral_crm.core.outreach.cadence import DEFAULT_CADENCES
 from referral_crm.core.referrals.referral import STATUSES, WORKFLOW, WORKFLOW_ACTIONS
-from referral_crm.security import OUR_OTP_ISSUER, restore_two_factor, two_factor_before_install
-from referral_crm.taxonomies import seed_code_set
+from referral_crm.referral_sources.taxonomies import seed_code_set
 
 ROLES = (
 	"Physician Liaison",
@@ -214,7 +214,9 @@ def before_uninstall():
 		drop_unchanged_perm_copies(doctype)
 		frappe.clear_cache(doctype=doctype)
 
-	ours = frappe.get_all("DocType", filters={"module": "Referral CRM"}, pluck="name")
+	ours = frappe.get_all(
+		"DocType", filters={"module": ("in", frappe.get_module_list("referral_crm"))}, pluck="name"
+	)
 	frappe.db.delete("User Permission", {"allow": ("in", ours)})
 	frappe.db.delete("Dynamic Link", {"link_doctype": ("in", ours)})
 	frappe.db.delete("ToDo", {"reference_type": ("in", ours)})

@@ -167,7 +167,7 @@ def seed_weekly_referrals(practice: str, counts: list[int], last_week) -> int:
 				)
 			)
 	frappe.db.bulk_insert("Referral", REFERRAL_SEED_FIELDS, rows)
-	from referral_crm.rollups import fill_received_dates
+	from referral_crm.referral_sources.rollups import fill_received_dates
 
 	fill_received_dates()
 	return len(rows)

@@ -130,7 +130,7 @@ def full(rows: int = 100_000, directory: str | None = None, first_npi: int = 0, 
 	"""The whole import into the site's database (bulk inserts, a commit per batch): first run, then a rerun."""
 	import frappe
 
-	from referral_crm.nppes import NppesImporter
+	from referral_crm.referral_sources.nppes import NppesImporter
 
 	path = write_file(rows, directory or tempfile.gettempdir(), first_npi, seed)
 	figures = {"rows": rows}

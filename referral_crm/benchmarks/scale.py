@@ -396,7 +396,7 @@ def measure(repeat: int = 20) -> list[dict]:
 
 def statements(repeat: int = 3) -> dict:
 	"""Time the monthly commission statements for last month, rolled back after each run."""
-	from referral_crm.commissions import generate_statements
+	from referral_crm.referral_intelligence.commissions import generate_statements
 
 	period = get_first_day(add_months(getdate(), -1))
 	if not frappe.db.exists("Commission Rule", "Bench: admitted referral"):

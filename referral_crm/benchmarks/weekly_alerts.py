@@ -1,7 +1,7 @@
 """Benchmark of the weekly referral-count alert job on a practice network of realistic size.
 
 Seeds Practices and Referrals straight into their tables (no controllers), builds the weekly rollup
-for the whole history once, then times `referral_crm.alerts.run_weekly_job`:
+for the whole history once, then times `referral_crm.referral_intelligence.alerts.run_weekly_job`:
 
 	bench --site bench.localhost execute referral_crm.benchmarks.weekly_alerts.main
 
@@ -22,7 +22,6 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Max
 from frappe.utils import getdate, now_datetime
 
-from referral_crm.alerts import ALERT, alert_settings, run_weekly_job, source_types
 from referral_crm.core.referrals.referral import (
 	ADMITTED,
 	CANCELLED,
@@ -32,8 +31,10 @@ from referral_crm.core.referrals.referral import (
 	RECEIVED,
 )
 from referral_crm.core.weeks import last_complete_week, week_start, weeks_ending
-from referral_crm.rollups import fill_received_dates
-from referral_crm.weekly import ROLLUP, first_weekday, rebuild_weeks, weekly_counts
+from referral_crm.referral_intelligence.alerts import ALERT, alert_settings, run_weekly_job, source_types
+from referral_crm.referral_intelligence.weekly import ROLLUP, rebuild_weeks, weekly_counts
+from referral_crm.referral_sources.rollups import fill_received_dates
+from referral_crm.settings import first_weekday
 
 PRACTICE_PREFIX = "BENCH-PRAC-"
 REFERRAL_PREFIX = "BENCH-REF-"

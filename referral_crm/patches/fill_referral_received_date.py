@@ -1,6 +1,6 @@
 """Referrals saved before Received On existed get it from Received At (charts group referrals by day)."""
 
-from referral_crm.rollups import fill_received_dates
+from referral_crm.referral_sources.rollups import fill_received_dates
 
 
 def execute():

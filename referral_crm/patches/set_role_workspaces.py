@@ -2,7 +2,7 @@
 
 import frappe
 
-from referral_crm.permissions.roles import ROLE_WORKSPACES
+from referral_crm.roles import ROLE_WORKSPACES
 
 
 def execute():

@@ -2,7 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
-from referral_crm.accounts import mark_dormant_accounts
+from referral_crm.referral_sources.accounts import mark_dormant_accounts
 from referral_crm.testing import make_practice, make_referral, make_territory, make_user, make_visit
 
 

@@ -4,8 +4,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate
 
-from referral_crm.alerts import run_weekly_job, send_monday_digest
 from referral_crm.core.weeks import last_complete_week
+from referral_crm.referral_intelligence.alerts import run_weekly_job, send_monday_digest
 from referral_crm.testing import make_practice, make_user, seed_weekly_referrals
 
 HISTORY = 11  # 8 baseline weeks + 3 quiet weeks (the default settings)
@@ -99,7 +99,7 @@ class TestWeeklyAlerts(FrappeTestCase):
 			)
 
 	def test_monday_digest_lists_each_users_sources(self):
-		with patch("referral_crm.alerts.frappe.sendmail") as sendmail:
+		with patch("referral_crm.referral_intelligence.alerts.frappe.sendmail") as sendmail:
 			send_monday_digest()
 		sent = {call.kwargs["recipients"][0]: call.kwargs for call in sendmail.call_args_list}
 		self.assertTrue({self.liaison, self.coordinator} <= set(sent))
@@ -116,7 +116,8 @@ class TestWeeklyAlerts(FrappeTestCase):
 
 	def test_digest_failure_is_logged_not_lost(self):
 		with patch(
-			"referral_crm.alerts.frappe.sendmail", side_effect=frappe.OutgoingEmailError("no account")
+			"referral_crm.referral_intelligence.alerts.frappe.sendmail",
+			side_effect=frappe.OutgoingEmailError("no account"),
 		):
 			send_monday_digest()
 		self.assertTrue(frappe.db.exists("Error Log", {"method": ("like", "%Monday digest%")}))
@@ -127,19 +128,21 @@ class TestAlertActions(FrappeTestCase):
 		frappe.set_user("Administrator")
 
 	def test_only_managers_may_run_the_job_now(self):
-		from referral_crm.api.intelligence import draft_commission_statements, run_alerts_now
+		from referral_crm.referral_intelligence.actions import draft_commission_statements, run_alerts_now
 
 		frappe.set_user(make_user(["Physician Liaison"]))
 		self.assertRaises(frappe.PermissionError, run_alerts_now)
 		self.assertRaises(frappe.PermissionError, draft_commission_statements, "2026-11-01")
 		frappe.set_user(make_user(["Referral Marketing Manager"]))
-		with patch("referral_crm.api.intelligence.frappe.enqueue") as enqueue:
+		with patch("referral_crm.referral_intelligence.actions.frappe.enqueue") as enqueue:
 			run_alerts_now()
-		self.assertEqual(enqueue.call_args.args[0], "referral_crm.alerts.run_weekly_job")
+		self.assertEqual(
+			enqueue.call_args.args[0], "referral_crm.referral_intelligence.alerts.run_weekly_job"
+		)
 
 	def test_changing_the_week_start_rebuilds_the_weekly_figures(self):
+		from referral_crm.referral_intelligence.weekly import rebuild_all
 		from referral_crm.testing import make_referral
-		from referral_crm.weekly import rebuild_all
 
 		practice = make_practice()
 		make_referral(referring_practice=practice.name, received_at="2026-11-22 10:00")  # a Sunday
@@ -150,7 +153,9 @@ class TestAlertActions(FrappeTestCase):
 				"referral_crm.referral_crm.doctype.referral_crm_settings.referral_crm_settings.frappe.enqueue"
 			) as enqueue:
 				settings.save()
-			self.assertEqual(enqueue.call_args.args[0], "referral_crm.weekly.rebuild_all")
+			self.assertEqual(
+				enqueue.call_args.args[0], "referral_crm.referral_intelligence.weekly.rebuild_all"
+			)
 			rebuild_all()
 			weeks = frappe.get_all(
 				"Referral Source Week", filters={"source": practice.name}, pluck="week_start"

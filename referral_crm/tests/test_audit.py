@@ -168,7 +168,7 @@ class TestPHIOverHTTP(FrappeAPITestCase):
 			self.assertTrue(frappe.has_permission("PHI Access Log", "read", entry.name))
 			self.assertFalse(frappe.has_permission("PHI Access Log", "write", entry.name))
 			self.assertFalse(frappe.has_permission("PHI Access Log", "delete", entry.name))
-			from referral_crm.referral_crm.report.phi_access.phi_access import execute
+			from referral_crm.compliance.report.phi_access.phi_access import execute
 
 			_, rows = execute({"referral": self.referral.name})
 			self.assertIn(self.manager, {r.user for r in rows})

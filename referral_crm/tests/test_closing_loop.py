@@ -2,7 +2,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_to_date, getdate, now_datetime
 
-from referral_crm.closing_loop import escalate_overdue_partner_issues, report_overdue_visit_notes
+from referral_crm.referrals.closing_loop import escalate_overdue_partner_issues, report_overdue_visit_notes
 from referral_crm.testing import (
 	make_practice,
 	make_referral,

@@ -32,7 +32,7 @@ class TestDemo(FrappeTestCase):
 		self.assertTrue(all(p.referral_territory and p.account_owner and p.latitude for p in practices))
 		self.assertGreater(len({p.account_stage for p in practices}), 2)
 		from referral_crm.core.referral_sources.npi import is_valid_npi
-		from referral_crm.territories import territory_for_zip
+		from referral_crm.referral_sources.territories import territory_for_zip
 
 		self.assertTrue(all(is_valid_npi(p.npi) for p in practices if p.npi))
 		self.assertTrue(all(territory_for_zip(p.zip_code) in (None, p.referral_territory) for p in practices))

@@ -3,8 +3,8 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from referral_crm.api.duplicates import merge_records
-from referral_crm.referral_crm.report.duplicate_records.duplicate_records import execute
+from referral_crm.referral_sources.duplicates import merge_records
+from referral_crm.referral_sources.report.duplicate_records.duplicate_records import execute
 from referral_crm.testing import (
 	make_practice,
 	make_provider,

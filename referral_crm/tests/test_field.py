@@ -98,7 +98,7 @@ class TestMyDay(FrappeTestCase):
 		frappe.db.rollback()
 
 	def test_today_lists_the_route_in_order_and_a_visit_sent_twice_is_saved_once(self):
-		from referral_crm.api.field import get_today, log_field_visit
+		from referral_crm.field.today import get_today, log_field_visit
 
 		frappe.get_doc(
 			{
@@ -133,7 +133,7 @@ class TestMileageBirthdaysAndSpendReport(FrappeTestCase):
 		frappe.db.rollback()
 
 	def test_a_days_check_ins_become_a_mileage_log_a_change_needs_a_reason_and_a_manager_approves(self):
-		from referral_crm.mileage import build_mileage_log
+		from referral_crm.field.mileage import build_mileage_log
 
 		liaison = make_user(["Physician Liaison"])
 		stops = [
@@ -173,7 +173,7 @@ class TestMileageBirthdaysAndSpendReport(FrappeTestCase):
 	def test_a_providers_birthday_puts_a_card_on_the_liaisons_list_once(self):
 		from frappe.utils import add_days, getdate, today
 
-		from referral_crm.reminders import remind_birthdays
+		from referral_crm.outreach.reminders import remind_birthdays
 		from referral_crm.testing import make_territory, unique_zip
 
 		liaison = make_user(["Physician Liaison"])
@@ -191,7 +191,7 @@ class TestMileageBirthdaysAndSpendReport(FrappeTestCase):
 		self.assertIn("birthday card", todo.description)
 
 	def test_the_spend_report_totals_each_physicians_share(self):
-		from referral_crm.referral_crm.report.spend_by_physician.spend_by_physician import execute
+		from referral_crm.field.report.spend_by_physician.spend_by_physician import execute
 
 		settings = frappe.get_single(SETTINGS)
 		settings.set("stark_limits", [{"year": 2026, "limit_amount": 507}])
@@ -223,7 +223,7 @@ class TestCardOccasions(FrappeTestCase):
 	def test_a_holiday_reminds_each_liaison_of_their_engaged_offices_once(self):
 		from frappe.utils import add_days, today
 
-		from referral_crm.reminders import remind_card_occasions
+		from referral_crm.outreach.reminders import remind_card_occasions
 		from referral_crm.testing import make_territory, unique_zip
 
 		liaison = make_user(["Physician Liaison"])

@@ -3,9 +3,9 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from referral_crm.api.maps import get_practice_coords
 from referral_crm.core.referral_sources.geocode import zip_centroid
-from referral_crm.geocoding import geocode_practice
+from referral_crm.referral_sources.geocoding import geocode_practice
+from referral_crm.referral_sources.maps import get_practice_coords
 from referral_crm.testing import (
 	RecordedServer,
 	json_answer,

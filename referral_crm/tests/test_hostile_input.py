@@ -263,7 +263,7 @@ class TestHostileFiles(FrappeTestCase):
 		import tempfile
 
 		from referral_crm.core.referral_sources.nppes import NPPES_HEADER, NppesFilter, read_nppes
-		from referral_crm.nppes import NppesImporter
+		from referral_crm.referral_sources.nppes import NppesImporter
 		from referral_crm.tests.test_nppes_import import individual
 
 		rows = []

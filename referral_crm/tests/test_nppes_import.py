@@ -11,7 +11,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from referral_crm.core.referral_sources.nppes import NPPES_HEADER, NppesFilter, read_nppes
-from referral_crm.nppes import NppesImporter
+from referral_crm.referral_sources.nppes import NppesImporter
 from referral_crm.testing import RecordedServer, json_answer, unique_npi
 
 SETTINGS = "Referral CRM Settings"
@@ -220,7 +220,7 @@ class TestNppesImport(FrappeTestCase):
 		self.assertFalse(frappe.db.exists("Practice", {"npi": self.org}))
 
 	def test_the_desk_import_runs_as_a_job_and_reports(self):
-		from referral_crm.referral_crm.doctype.nppes_import.nppes_import import run_import
+		from referral_crm.referral_sources.doctype.nppes_import.nppes_import import run_import
 
 		content = io.StringIO()
 		writer = csv.writer(content, quoting=csv.QUOTE_ALL)
@@ -292,7 +292,7 @@ class TestNpiRegistry(FrappeTestCase):
 		}
 
 	def test_a_new_provider_is_filled_from_the_registry_on_request(self):
-		from referral_crm.api.npi_registry import get_registry_values
+		from referral_crm.referral_sources.npi_registry import get_registry_values
 
 		npi = unique_npi("1")
 		with RecordedServer(lambda r: json_answer(self.answer(r["query"]["number"]))) as registry:
@@ -303,7 +303,7 @@ class TestNpiRegistry(FrappeTestCase):
 		self.assertEqual((values["taxonomy_code"], values["phone"]), ("207R00000X", "+17185550100"))
 
 	def test_an_unknown_npi_and_an_absent_registry_say_so(self):
-		from referral_crm.api.npi_registry import get_registry_values
+		from referral_crm.referral_sources.npi_registry import get_registry_values
 
 		with RecordedServer(lambda r: json_answer({"result_count": 0, "results": []})) as registry:
 			frappe.db.set_single_value(SETTINGS, "npi_registry_url", registry.url)
@@ -314,7 +314,7 @@ class TestNpiRegistry(FrappeTestCase):
 			get_registry_values("Provider", unique_npi("1"))
 
 	def test_a_saved_provider_is_refreshed_and_keeps_its_practices(self):
-		from referral_crm.api.npi_registry import refresh_from_registry
+		from referral_crm.referral_sources.npi_registry import refresh_from_registry
 		from referral_crm.testing import make_practice, make_provider
 
 		practice = make_practice()

@@ -13,9 +13,9 @@ from frappe.tests.utils import FrappeTestCase
 
 from referral_crm.core.referral_sources.nppes import NPPES_HEADER, read_nppes
 from referral_crm.core.referral_sources.nppes_companions import ENDPOINT, OTHER_NAME, PRACTICE_LOCATION
-from referral_crm.nppes import NppesImporter
-from referral_crm.nppes_companions import NOT_IN_CRM, import_companions
-from referral_crm.taxonomies import SHIPPED_CODE_SET, load_code_set
+from referral_crm.referral_sources.nppes import NppesImporter
+from referral_crm.referral_sources.nppes_companions import NOT_IN_CRM, import_companions
+from referral_crm.referral_sources.taxonomies import SHIPPED_CODE_SET, load_code_set
 from referral_crm.testing import make_practice, make_provider
 
 CMS = Path(__file__).parent / "data" / "cms"
@@ -186,7 +186,7 @@ class TestRealNppesFiles(FrappeTestCase):
 	def test_the_whole_download_as_one_zip(self):
 		import zipfile
 
-		from referral_crm.referral_crm.doctype.nppes_import.nppes_import import run_import
+		from referral_crm.referral_sources.doctype.nppes_import.nppes_import import run_import
 
 		handle, path = tempfile.mkstemp(suffix=".zip", prefix="NPPES_Data_Dissemination_")
 		os.close(handle)

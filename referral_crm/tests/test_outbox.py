@@ -10,7 +10,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
 from referral_crm.core.outreach.outbox import MAX_ATTEMPTS
-from referral_crm.outbox import deliver, queue_fax_batch, queue_send, retry_due_sends
+from referral_crm.outreach.outbox import deliver, queue_fax_batch, queue_send, retry_due_sends
 from referral_crm.testing import (
 	LocalSMTPServer,
 	RecordedServer,
@@ -203,7 +203,7 @@ class TestFaxingTheLoopClosed(OutboxCase):
 		frappe.db.commit()
 
 	def test_a_not_admitted_notice_goes_by_fax_to_an_office_without_email(self):
-		from referral_crm.closing_loop import notify_referring_office
+		from referral_crm.referrals.closing_loop import notify_referring_office
 		from referral_crm.testing import make_provider, make_referral
 
 		practice = make_practice(fax="+12125550199")

@@ -4,7 +4,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
-from referral_crm.api.queue import get_current_office, log_outcome, skip_office
+from referral_crm.outreach.queue import get_current_office, log_outcome, skip_office
 from referral_crm.testing import make_practice, make_territory, make_user, unique_zip
 
 

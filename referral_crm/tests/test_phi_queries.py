@@ -14,7 +14,7 @@ import frappe
 from frappe.model import no_value_fields
 from frappe.tests.test_api import FrappeAPITestCase, make_request
 
-from referral_crm.permissions.queries import MODULE
+from referral_crm.compliance.queries import MODULE
 from referral_crm.testing import make_office_user, make_practice, make_referral, make_territory, make_user
 
 MODES = ("filter", "sort", "group", "count")

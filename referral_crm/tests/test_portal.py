@@ -6,8 +6,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils.file_manager import save_file
 
-from referral_crm.api.portal import get_file, get_my_referrals, submit_referral
-from referral_crm.closing_loop import share_with_office
+from referral_crm.referrals.closing_loop import share_with_office
+from referral_crm.referrals.portal import get_file, get_my_referrals, submit_referral
 from referral_crm.testing import make_office_user, make_practice, make_provider, make_referral
 
 
@@ -102,7 +102,7 @@ class TestPortal(FrappeTestCase):
 			frappe.set_user("Administrator")
 
 	def test_a_coordinator_gives_an_office_contact_the_portal(self):
-		from referral_crm.api.portal import give_portal_access, office_practices
+		from referral_crm.referrals.portal import give_portal_access, office_practices
 		from referral_crm.testing import make_user
 
 		email = f"nurse-{frappe.generate_hash(length=6)}@office.example"
@@ -167,10 +167,10 @@ class TestPortalOverHTTP(FrappeAPITestCase):
 
 	def test_another_offices_file_by_url_is_forbidden(self):
 		headers = {"Authorization": f"token {self.key}:{self.secret}"}
-		url = f"/api/method/referral_crm.api.portal.get_file?referral={self.other.name}&file={self.other_note.name}"
+		url = f"/api/method/referral_crm.referrals.portal.get_file?referral={self.other.name}&file={self.other_note.name}"
 		response = self.get(url, headers=headers)
 		self.assertEqual(response.status_code, 403)
 		self.assertNotIn(b"%PDF", response.data)
-		listing = self.get("/api/method/referral_crm.api.portal.get_my_referrals", headers=headers)
+		listing = self.get("/api/method/referral_crm.referrals.portal.get_my_referrals", headers=headers)
 		self.assertEqual(listing.status_code, 200)
 		self.assertNotIn(self.other.name, listing.get_data(as_text=True))

@@ -6,12 +6,18 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_to_date, get_datetime, getdate
 
-from referral_crm.referral_crm.report.liaison_activity.liaison_activity import execute as liaison_activity
-from referral_crm.referral_crm.report.referral_funnel.referral_funnel import execute as referral_funnel
-from referral_crm.referral_crm.report.referral_trend_by_source.referral_trend_by_source import (
+from referral_crm.referral_intelligence.report.liaison_activity.liaison_activity import (
+	execute as liaison_activity,
+)
+from referral_crm.referral_intelligence.report.referral_funnel.referral_funnel import (
+	execute as referral_funnel,
+)
+from referral_crm.referral_intelligence.report.referral_trend_by_source.referral_trend_by_source import (
 	execute as referral_trend,
 )
-from referral_crm.referral_crm.report.source_scorecard.source_scorecard import execute as source_scorecard
+from referral_crm.referral_intelligence.report.source_scorecard.source_scorecard import (
+	execute as source_scorecard,
+)
 from referral_crm.testing import (
 	make_practice,
 	make_provider,

@@ -4,7 +4,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, today
 
-from referral_crm.reminders import rule_name, send_follow_up_reminders
+from referral_crm.outreach.reminders import send_follow_up_reminders
+from referral_crm.referral_sources.accounts import rule_name
 from referral_crm.testing import (
 	make_email_account,
 	make_practice,

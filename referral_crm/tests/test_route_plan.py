@@ -5,7 +5,7 @@ import json
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from referral_crm.referral_crm.doctype.route_plan.route_plan import make_route_plan
+from referral_crm.field.doctype.route_plan.route_plan import make_route_plan
 from referral_crm.testing import make_practice
 
 # Four Bronx offices on a line going north, given out of order.

@@ -8,14 +8,14 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 from frappe.utils.file_manager import save_file
 
-from referral_crm.security import TWO_FACTOR_BEFORE
+from referral_crm.compliance.security import TWO_FACTOR_BEFORE
 from referral_crm.testing import make_email_account, make_referral, make_user
 
 SETTINGS = "Referral CRM Settings"
 
 
 def readiness() -> dict[str, str]:
-	from referral_crm.referral_crm.report.hipaa_readiness.hipaa_readiness import execute
+	from referral_crm.compliance.report.hipaa_readiness.hipaa_readiness import execute
 
 	return {row["safeguard"]: row["status"] for row in execute()[1]}
 
@@ -93,7 +93,7 @@ class TestSecurityPolicy(FrappeTestCase):
 		self.assertEqual((liaison.restrict_ip, liaison.login_after, liaison.login_before), ("10.20.", 7, 19))
 
 	def test_a_session_ends_at_its_lifetime_however_busy(self):
-		from referral_crm.security import end_old_session
+		from referral_crm.compliance.security import end_old_session
 
 		self.apply(session_lifetime_hours=12)
 		user = make_user(["Intake Coordinator"])

@@ -3,7 +3,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from referral_crm.taxonomies import import_code_set
+from referral_crm.referral_sources.taxonomies import import_code_set
 from referral_crm.testing import make_provider
 
 NUCC = (

@@ -4,8 +4,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, today
 
+from referral_crm.outreach.worklists import build_daily_work_lists, build_for_user
 from referral_crm.testing import make_practice, make_territory, make_user, make_visit, unique_zip
-from referral_crm.worklists import build_daily_work_lists, build_for_user
 
 
 class TestWorkLists(FrappeTestCase):

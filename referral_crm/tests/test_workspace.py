@@ -62,7 +62,7 @@ class TestWorkspace(FrappeTestCase):
 		self.assertGreaterEqual(sum(result["datasets"][0]["values"]), 1)
 
 
-from referral_crm.permissions.roles import ROLE_WORKSPACES  # noqa: E402
+from referral_crm.roles import ROLE_WORKSPACES  # noqa: E402
 
 
 class TestRoleWorkspaces(FrappeTestCase):

@@ -1,7 +1,7 @@
 import frappe
 from frappe import _
 
-from referral_crm.api.portal import office_practices
+from referral_crm.referrals.portal import office_practices
 
 no_cache = 1
 

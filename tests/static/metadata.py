@@ -7,7 +7,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "referral_crm"
-MODULE = APP / "referral_crm"
+# One Frappe module per domain: {module name: its folder}, in the order of modules.txt.
+MODULES = {
+	name: APP / name.lower().replace(" ", "_")
+	for name in (APP / "modules.txt").read_text().split("\n")
+	if name
+}
 KNOWN_DOCTYPES_FILE = Path(__file__).with_name("known_doctypes.tsv")
 
 # Roles every Frappe site has.
@@ -39,11 +44,10 @@ def known_doctypes() -> dict[str, set[str]]:
 @cache
 def doctypes() -> dict[str, dict]:
 	out = {}
-	for path in sorted(MODULE.glob("doctype/*/*.json")):
-		if path.stem == path.parent.name:
-			data = json.loads(path.read_text())
-			data["__path"] = path
-			out[data["name"]] = data
+	for path in module_files("doctype"):
+		data = json.loads(path.read_text())
+		data["__path"] = path
+		out[data["name"]] = data
 	return out
 
 
@@ -55,10 +59,18 @@ def fixture(name: str) -> list[dict]:
 	return json.loads((APP / "fixtures" / f"{name}.json").read_text())
 
 
-def module_records(kind: str) -> list[dict]:
+def module_files(kind: str) -> list[Path]:
+	"""The JSON file of every record of `kind` (doctype, report, workspace, ...) in any of our modules."""
 	return [
-		json.loads(p.read_text()) for p in sorted(MODULE.glob(f"{kind}/*/*.json")) if p.stem == p.parent.name
+		p
+		for folder in MODULES.values()
+		for p in sorted(folder.glob(f"{kind}/*/*.json"))
+		if p.stem == p.parent.name
 	]
+
+
+def module_records(kind: str) -> list[dict]:
+	return [json.loads(p.read_text()) for p in module_files(kind)]
 
 
 def literal_assignment(path: Path, name: str):

@@ -11,51 +11,59 @@ SOURCES = sorted(
 
 # Where the app writes past the user's permissions, and why that is safe.
 IGNORE_PERMISSIONS_ALLOWED = {
-	"accounts.py": {
+	"referral_sources/accounts.py": {
 		"move_stage": "stage moves follow a visit or referral the user was allowed to save",
-		"referral_received": "owner hand-off after a referral the user was allowed to save",
 		"log_stage_change": "the stage history is written by the system, never by users",
 		"hand_off": "a ToDo for the new owner of an account",
 		"_move_open_todos": "open work follows a territory change a manager saved",
+		"sync_round_robin_rule": "the Assignment Rule a manager's territory setting keeps in step",
 	},
-	"alerts.py": {"_create_alert": "the scheduled alert job creates alerts and their ToDos"},
-	"api/queue.py": {"_move_on": "where the user stopped in a queue they may read, not an edit of the queue"},
-	"api/portal.py": {
+	"referral_intelligence/alerts.py": {
+		"_create_alert": "the scheduled alert job creates alerts and their ToDos"
+	},
+	"outreach/queue.py": {
+		"_move_on": "where the user stopped in a queue they may read, not an edit of the queue"
+	},
+	"referrals/portal.py": {
 		"give_portal_access": "a coordinator makes an office contact a website user (not a staff login)",
 		"submit_referral": "an office sends a referral it may not read back in the CRM; linkage checked first",
 	},
-	"api/intake.py": {"create_referral": "attachments of a referral the caller just created"},
+	"referrals/intake.py": {"create_referral": "attachments of a referral the caller just created"},
 	"benchmarks/weekly_alerts.py": {
 		"_ensure_territories": "benchmark data on a site of its own",
 		"_ensure_users": "benchmark data on a site of its own",
 		"user": "benchmark data on a site of its own",
 	},
-	"audit.py": {"record": "the system writes the PHI access log; no user may write it"},
+	"compliance/audit.py": {"record": "the system writes the PHI access log; no user may write it"},
 	"benchmarks/scale.py": {
 		"_ensure_manager": "benchmark data on a site of its own",
 		"_ensure_members": "benchmark data on a site of its own",
 		"api_clients": "benchmark data on a site of its own",
 		"statements": "benchmark data on a site of its own",
 	},
-	"closing_loop.py": {"todo": "ToDos the system assigns (overdue notes, partner issues)"},
-	"commissions.py": {"generate_statements": "the monthly job drafts statements for everyone"},
-	"outbox.py": {
+	"referrals/closing_loop.py": {
+		"referral_received": "owner hand-off after a referral the user was allowed to save"
+	},
+	"todos.py": {"todo": "ToDos the system assigns (overdue notes, partner issues)"},
+	"referral_intelligence/commissions.py": {
+		"generate_statements": "the monthly job drafts statements for everyone"
+	},
+	"outreach/outbox.py": {
 		"record_attempt": "the delivery job records each attempt of a send the user queued",
 		"log_delivery": "the Communication and Visit a delivered send leaves, written by the delivery job",
 		"stop_note_clock": "the delivery job records when the faxed visit note went",
 	},
-	"reminders.py": {
-		"sync_round_robin_rule": "the Assignment Rule a manager's territory setting keeps in step",
+	"outreach/reminders.py": {
 		"remind_birthdays": "the daily job puts a card reminder on each liaison's list",
 		"remind_card_occasions": "the daily job puts a card reminder on each liaison's list",
 	},
-	"security.py": {
+	"compliance/security.py": {
 		"apply_policy": "the login policy a manager turned on, written to Frappe's System Settings",
 		"keep_audit_logs": "audit-log retention set by the same policy",
 	},
-	"worklists.py": {"build_for_user": "the morning job writes each person's own work list"},
-	"mileage.py": {"build_mileage_log": "the morning job writes each liaison's own mileage log"},
-	"taxonomies.py": {
+	"outreach/worklists.py": {"build_for_user": "the morning job writes each person's own work list"},
+	"field/mileage.py": {"build_mileage_log": "the morning job writes each liaison's own mileage log"},
+	"referral_sources/taxonomies.py": {
 		"specialty_for_taxonomy": "a Specialty named from NUCC's words the first time a saved provider needs it"
 	},
 	"demo.py": {"users": "the demo command, run by a site administrator"},
@@ -66,20 +74,20 @@ IGNORE_PERMISSIONS_ALLOWED = {
 		"seed_cadences": "install seeds",
 		"remove_workflow": "uninstall clean-up",
 	},
-	"referral_crm/doctype/appointment_import/appointment_import.py": {
+	"referrals/doctype/appointment_import/appointment_import.py": {
 		"pcp_task": "the liaison's ToDo to send a targeted PCP the visit note, from an import the user ran",
 	},
-	"referral_crm/doctype/nppes_import/nppes_import.py": {
+	"referral_sources/doctype/nppes_import/nppes_import.py": {
 		"territory_zips": "the ZIP codes a manager's import filter names, not records shown to anyone"
 	},
-	"referral_crm/doctype/partner_issue/partner_issue.py": {
+	"referrals/doctype/partner_issue/partner_issue.py": {
 		"sync_todo": "the owner's ToDo for an issue the user saved"
 	},
-	"referral_crm/doctype/referral_territory/referral_territory.py": {
+	"referral_sources/doctype/referral_territory/referral_territory.py": {
 		"sync_member_permissions": "User Permissions follow membership a manager saved",
 		"on_trash": "the territory's own round-robin rule goes with the territory a manager deleted",
 	},
-	"referral_crm/doctype/visit/visit.py": {
+	"outreach/doctype/visit/visit.py": {
 		"sync_follow_up_todo": "the follow-up ToDo of a visit the user saved"
 	},
 }

@@ -11,7 +11,14 @@ def test_openapi_documents_every_argument_of_the_intake_endpoint():
 	documented = set(
 		spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
 	)
-	tree = ast.parse((APP / "api" / "intake.py").read_text())
+	published = ast.parse((APP / "api" / "intake.py").read_text())
+	assert any(
+		isinstance(n, ast.ImportFrom)
+		and n.module == "referral_crm.referrals.intake"
+		and n.names[0].name == "create_referral"
+		for n in published.body
+	), "the published path must be the referrals' intake endpoint"
+	tree = ast.parse((APP / "referrals" / "intake.py").read_text())
 	(function,) = (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "create_referral")
 	assert documented == {a.arg for a in function.args.args}
 	decorators = {ast.unparse(d) for d in function.decorator_list}

@@ -1,6 +1,6 @@
 import pytest
 
-from .metadata import FRAPPE_ROLES, MODULE, app_roles, defined_functions, doctypes, module_records
+from .metadata import FRAPPE_ROLES, MODULES, app_roles, defined_functions, doctypes, module_records
 
 REPORTS = module_records("report")
 
@@ -24,7 +24,7 @@ def test_script_report_is_complete(report):
 	assert report["ref_doctype"] in doctypes()
 	for role in report["roles"]:
 		assert role["role"] in app_roles() | FRAPPE_ROLES
-	folder = MODULE / "report" / report["name"].lower().replace(" ", "_")
+	folder = MODULES[report["module"]] / "report" / report["name"].lower().replace(" ", "_")
 	assert "execute" in defined_functions(folder / f"{folder.name}.py")
 	assert (folder / f"{folder.name}.js").exists()
 

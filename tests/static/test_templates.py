@@ -4,10 +4,10 @@ import re
 import jinja2
 import pytest
 
-from .metadata import APP, MODULE
+from .metadata import APP, module_files
 
 TEMPLATES = sorted(
-	[*APP.glob("templates/**/*.html"), *APP.glob("www/**/*.html"), *MODULE.glob("print_format/*/*.json")]
+	[*APP.glob("templates/**/*.html"), *APP.glob("www/**/*.html"), *module_files("print_format")]
 )
 
 

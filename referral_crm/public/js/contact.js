@@ -5,7 +5,7 @@ frappe.ui.form.on("Contact", {
 		if (frm.is_new() || !at_practice || !frappe.user.has_role(["Referral Marketing Manager", "Referral Coordinator", "System Manager"])) return;
 		frm.add_custom_button(__("Give Portal Access"), () =>
 			frappe
-				.call({ method: "referral_crm.api.portal.give_portal_access", args: { contact: frm.doc.name } })
+				.call({ method: "referral_crm.referrals.portal.give_portal_access", args: { contact: frm.doc.name } })
 				.then((r) => {
 					frappe.show_alert({ message: __("{0} can log in to the referring-office portal.", [r.message]), indicator: "green" });
 					frm.reload_doc();

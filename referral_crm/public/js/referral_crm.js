@@ -45,7 +45,7 @@ referral_crm.add_registry_button = function (frm) {
 		if (frm.is_new()) {
 			frappe
 				.call({
-					method: "referral_crm.api.npi_registry.get_registry_values",
+					method: "referral_crm.referral_sources.npi_registry.get_registry_values",
 					args: { doctype: frm.doctype, npi: frm.doc.npi },
 					freeze: true,
 					freeze_message: __("Asking the NPI Registry…"),
@@ -55,7 +55,7 @@ referral_crm.add_registry_button = function (frm) {
 		}
 		frappe
 			.call({
-				method: "referral_crm.api.npi_registry.refresh_from_registry",
+				method: "referral_crm.referral_sources.npi_registry.refresh_from_registry",
 				args: { doctype: frm.doctype, name: frm.doc.name },
 				freeze: true,
 				freeze_message: __("Asking the NPI Registry…"),
@@ -100,7 +100,7 @@ referral_crm.add_send_button = function (frm) {
 			primary_action(values) {
 				frappe
 					.call({
-						method: "referral_crm.api.outreach.send_document",
+						method: "referral_crm.outreach.send.send_document",
 						args: { doctype: frm.doctype, name: frm.doc.name, ...values },
 					})
 					.then((r) => {

@@ -4,7 +4,7 @@
 frappe.ui.form.on("Referral CRM Settings", {
 	refresh(frm) {
 		frm.add_custom_button(__("Run Alerts Now"), () =>
-			frappe.call({ method: "referral_crm.api.intelligence.run_alerts_now", type: "POST" }).then((r) =>
+			frappe.call({ method: "referral_crm.referral_intelligence.actions.run_alerts_now", type: "POST" }).then((r) =>
 				frappe.show_alert({ message: r.message, indicator: "green" })
 			)
 		);
@@ -20,7 +20,7 @@ frappe.ui.form.on("Referral CRM Settings", {
 				({ month }) =>
 					frappe
 						.call({
-							method: "referral_crm.api.intelligence.draft_commission_statements",
+							method: "referral_crm.referral_intelligence.actions.draft_commission_statements",
 							type: "POST",
 							args: { month },
 						})

@@ -17,9 +17,9 @@ class ReferralCRMSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		from referral_crm.referral_crm.doctype.card_occasion.card_occasion import CardOccasion
-		from referral_crm.referral_crm.doctype.outreach_cadence.outreach_cadence import OutreachCadence
-		from referral_crm.referral_crm.doctype.stark_limit.stark_limit import StarkLimit
+		from referral_crm.field.doctype.card_occasion.card_occasion import CardOccasion
+		from referral_crm.field.doctype.stark_limit.stark_limit import StarkLimit
+		from referral_crm.outreach.doctype.outreach_cadence.outreach_cadence import OutreachCadence
 
 		agency_name: DF.Data | None
 		alert_baseline_weeks: DF.Int
@@ -81,13 +81,13 @@ class ReferralCRMSettings(Document):
 	# end: auto-generated types
 	def on_update(self):
 		if self.apply_security_policy:
-			from referral_crm.security import apply_policy
+			from referral_crm.compliance.security import apply_policy
 
 			apply_policy(self)
 		if self.has_value_changed("week_starts_on") or self.has_value_changed("visit_note_sla_hours"):
 			# Weekly figures are bucketed by week start and judged against the note promise.
 			frappe.enqueue(
-				"referral_crm.weekly.rebuild_all",
+				"referral_crm.referral_intelligence.weekly.rebuild_all",
 				queue="long",
 				job_id="referral_crm_rebuild_weeks",
 				deduplicate=True,

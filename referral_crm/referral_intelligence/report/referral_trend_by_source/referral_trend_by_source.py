@@ -1,0 +1,62 @@
+# Copyright (c) 2026, referral_crm contributors
+# For license information, please see license.txt
+
+from frappe import _
+from frappe.utils import formatdate
+
+from referral_crm.core.referral_intelligence.reports import week_over_week
+from referral_crm.referral_intelligence.reporting import read_rollup, report_weeks, source_columns
+
+
+def execute(filters=None):
+	filters = filters or {}
+	weeks = report_weeks(filters)
+	rows = read_rollup(filters, weeks, ["source", "source_name", "week_start", "received"])
+
+	by_source: dict[str, dict] = {}
+	for row in rows:
+		entry = by_source.setdefault(
+			row.source, {"source": row.source, "source_name": row.source_name, "counts": {}}
+		)
+		entry["counts"][row.week_start] = row.received
+
+	data = []
+	for entry in by_source.values():
+		counts = [entry["counts"].get(week, 0) for week in weeks]
+		change, change_percent = week_over_week(counts)
+		record = {"source": entry["source"], "source_name": entry["source_name"], "total": sum(counts)}
+		record.update({_week_field(week): n for week, n in zip(weeks, counts, strict=True)})
+		record.update({"change": change, "change_percent": change_percent})
+		data.append(record)
+	data.sort(key=lambda r: (-r["total"], r["source_name"] or ""))
+
+	source_type = filters.get("source_type") or "Practice"
+	columns = [
+		*source_columns(source_type),
+		*[
+			{
+				"fieldname": _week_field(week),
+				"label": formatdate(week, "MMM dd"),
+				"fieldtype": "Int",
+				"width": 80,
+			}
+			for week in weeks
+		],
+		{"fieldname": "total", "label": _("Total"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "change", "label": _("Last Week vs Week Before"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "change_percent", "label": _("Change %"), "fieldtype": "Percent", "width": 90},
+	]
+	chart = {
+		"data": {
+			"labels": [formatdate(week, "MMM dd") for week in weeks],
+			"datasets": [
+				{"name": _("Referrals"), "values": [sum(r[_week_field(w)] for r in data) for w in weeks]}
+			],
+		},
+		"type": "line",
+	}
+	return columns, data, None, chart
+
+
+def _week_field(week) -> str:
+	return f"week_{week:%Y_%m_%d}"

@@ -1,0 +1,62 @@
+"""What the reports share: filters to weeks, and reading the rollup with the user's permissions."""
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, getdate, today
+
+from referral_crm.core.weeks import week_start, weeks_ending
+from referral_crm.referral_intelligence.weekly import ROLLUP
+from referral_crm.settings import first_weekday
+
+SOURCE_TYPE_FILTER = {
+	"fieldname": "source_type",
+	"label": "Source Type",
+	"fieldtype": "Select",
+	"options": "Practice\nProvider",
+	"default": "Practice",
+}
+
+
+def source_columns(source_type: str) -> list[dict]:
+	"""The first two columns of a per-source report: the source's link and its name."""
+	return [
+		{
+			"fieldname": "source",
+			"label": _(source_type),
+			"fieldtype": "Link",
+			"options": source_type,
+			"width": 130,
+		},
+		{"fieldname": "source_name", "label": _("Name"), "fieldtype": "Data", "width": 220},
+	]
+
+
+def report_weeks(filters: dict, default_weeks: int = 8) -> list:
+	"""Week starts ending with the week that holds filters.to_date (today by default), oldest first."""
+	last = week_start(getdate(filters.get("to_date") or today()), first_weekday())
+	count = max(1, min(int(filters.get("weeks") or default_weeks), 104))
+	return weeks_ending(last, count)
+
+
+def date_range(filters: dict, default_days: int = 84) -> tuple:
+	to_date = getdate(filters.get("to_date") or today())
+	from_date = getdate(filters.get("from_date") or add_days(to_date, -default_days))
+	if from_date > to_date:
+		frappe.throw(_("From Date must be on or before To Date."))
+	return from_date, to_date
+
+
+def rollup_filters(filters: dict, weeks: list) -> dict:
+	out = {
+		"source_type": filters.get("source_type") or "Practice",
+		"week_start": ("between", [weeks[0], weeks[-1]]),
+	}
+	for key in ("referral_territory", "liaison"):
+		if filters.get(key):
+			out[key] = filters[key]
+	return out
+
+
+def read_rollup(filters: dict, weeks: list, fields: list[str]) -> list[dict]:
+	"""Rollup rows the user may see (territory permissions apply through frappe.get_list)."""
+	return frappe.get_list(ROLLUP, filters=rollup_filters(filters, weeks), fields=fields, limit_page_length=0)

@@ -1,0 +1,41 @@
+"""The people who must act hear of it: a bell notification, or a ToDo on the record."""
+
+import frappe
+from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
+from frappe.utils import escape_html, today
+
+
+def notify(users, doc, subject: str) -> None:
+	users = [u for u in dict.fromkeys(users) if u]
+	if users:
+		enqueue_create_notification(
+			users,
+			{
+				"type": "Alert",
+				"document_type": doc.doctype,
+				"document_name": doc.name,
+				"subject": subject,
+				"from_user": frappe.session.user,
+			},
+		)
+
+
+def todo(user: str | None, doc, description: str, date=None, priority: str = "Medium") -> str | None:
+	if not user:
+		return None
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": user,
+				"date": date or today(),
+				"priority": priority,
+				"description": escape_html(description),
+				"reference_type": doc.doctype,
+				"reference_name": doc.name,
+				"assigned_by": frappe.session.user,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
