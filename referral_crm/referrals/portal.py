@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils.file_manager import save_file
 
-from referral_crm import audit
+from referral_crm.compliance import audit
 
 PORTAL_ROLE = "Referring Office"
 CHANNEL = "Referral Portal"

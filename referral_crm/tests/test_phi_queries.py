@@ -14,7 +14,6 @@ import frappe
 from frappe.model import no_value_fields
 from frappe.tests.test_api import FrappeAPITestCase, make_request
 
-from referral_crm.compliance.queries import MODULE
 from referral_crm.testing import make_office_user, make_practice, make_referral, make_territory, make_user
 
 MODES = ("filter", "sort", "group", "count")
@@ -24,7 +23,9 @@ def protected() -> dict[str, list[str]]:
 	"""{doctype: [level-1 fields]} for the app's DocTypes (not child tables)."""
 	found = {}
 	for doctype in frappe.get_all(
-		"DocType", filters={"module": MODULE, "istable": 0, "issingle": 0}, pluck="name"
+		"DocType",
+		filters={"module": ("in", frappe.get_module_list("referral_crm")), "istable": 0, "issingle": 0},
+		pluck="name",
 	):
 		fields = [
 			df.fieldname
