@@ -704,7 +704,7 @@ class Demo:
 	def intelligence(self) -> dict:
 		from referral_crm.referral_intelligence.alerts import run_weekly_job
 		from referral_crm.referral_intelligence.commissions import generate_statements
-		from referral_crm.referral_intelligence.weekly import rebuild_all
+		from referral_crm.referrals.weekly import rebuild_all
 
 		rows = rebuild_all()
 		for rule in (

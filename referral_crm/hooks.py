@@ -97,13 +97,7 @@ doc_events = {
 	"File": {"validate": "referral_crm.compliance.phi.keep_phi_files_private"},
 	**{
 		doctype: {"validate": "referral_crm.compliance.security.validate_text"}
-		for doctype in ("Practice", "Provider", "Visit", "Partner Issue", "Referral Territory")
-	},
-	# Referral intelligence sits above the referrals: it hears of their changes here.
-	"Referral": {
-		"validate": "referral_crm.compliance.security.validate_text",
-		"on_update": "referral_crm.referral_intelligence.weekly.referral_changed",
-		"after_delete": "referral_crm.referral_intelligence.weekly.referral_changed",
+		for doctype in ("Practice", "Provider", "Referral", "Visit", "Partner Issue", "Referral Territory")
 	},
 }
 

@@ -32,8 +32,8 @@ from referral_crm.core.referrals.referral import (
 )
 from referral_crm.core.weeks import last_complete_week, week_start, weeks_ending
 from referral_crm.referral_intelligence.alerts import ALERT, alert_settings, run_weekly_job, source_types
-from referral_crm.referral_intelligence.weekly import ROLLUP, rebuild_weeks, weekly_counts
 from referral_crm.referral_sources.rollups import fill_received_dates
+from referral_crm.referrals.weekly import ROLLUP, rebuild_weeks, weekly_counts
 from referral_crm.settings import first_weekday
 
 PRACTICE_PREFIX = "BENCH-PRAC-"

@@ -7,7 +7,6 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import add_days, formatdate, getdate, today
 
-from referral_crm.core.referral_intelligence.rollup import PRACTICE, PROVIDER
 from referral_crm.core.referral_intelligence.trend import (
 	DROP,
 	GONE_QUIET,
@@ -16,8 +15,9 @@ from referral_crm.core.referral_intelligence.trend import (
 	Finding,
 	assess_sources,
 )
+from referral_crm.core.referrals.rollup import PRACTICE, PROVIDER
 from referral_crm.core.weeks import last_complete_week, weeks_ending
-from referral_crm.referral_intelligence.weekly import rebuild_weeks, weekly_counts
+from referral_crm.referrals.weekly import rebuild_weeks, weekly_counts
 from referral_crm.settings import first_weekday
 
 ALERT = "Referral Source Alert"

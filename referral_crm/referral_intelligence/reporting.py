@@ -5,7 +5,7 @@ from frappe import _
 from frappe.utils import add_days, getdate, today
 
 from referral_crm.core.weeks import week_start, weeks_ending
-from referral_crm.referral_intelligence.weekly import ROLLUP
+from referral_crm.referrals.weekly import ROLLUP
 from referral_crm.settings import first_weekday
 
 SOURCE_TYPE_FILTER = {

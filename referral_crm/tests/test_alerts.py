@@ -141,7 +141,7 @@ class TestAlertActions(FrappeTestCase):
 		)
 
 	def test_changing_the_week_start_rebuilds_the_weekly_figures(self):
-		from referral_crm.referral_intelligence.weekly import rebuild_all
+		from referral_crm.referrals.weekly import rebuild_all
 		from referral_crm.testing import make_referral
 
 		practice = make_practice()
@@ -153,9 +153,7 @@ class TestAlertActions(FrappeTestCase):
 				"referral_crm.referral_crm.doctype.referral_crm_settings.referral_crm_settings.frappe.enqueue"
 			) as enqueue:
 				settings.save()
-			self.assertEqual(
-				enqueue.call_args.args[0], "referral_crm.referral_intelligence.weekly.rebuild_all"
-			)
+			self.assertEqual(enqueue.call_args.args[0], "referral_crm.referrals.weekly.rebuild_all")
 			rebuild_all()
 			weeks = frappe.get_all(
 				"Referral Source Week", filters={"source": practice.name}, pluck="week_start"

@@ -87,10 +87,10 @@ def test_the_shared_layers_use_no_domain():
 
 def test_a_planted_upward_import_is_caught(tmp_path):
 	planted = tmp_path / "planted.py"
-	planted.write_text("def f():\n\tfrom referral_crm.referral_intelligence.weekly import refresh_sources\n")
-	assert wrong_imports([planted], "site", DOMAINS.index("referrals")) == set() or True
-	assert layer("referral_crm.referral_intelligence.weekly") == (
-		"site",
-		DOMAINS.index("referral_intelligence"),
-	)
-	assert imported(planted) == {"referral_crm.referral_intelligence.weekly"}
+	planted.write_text("def f():\n\tfrom referral_crm.referral_intelligence.alerts import run_weekly_job\n")
+	assert imported(planted) == {"referral_crm.referral_intelligence.alerts"}
+	assert wrong_imports([planted], "site", DOMAINS.index("referrals")), "a referral may not use the alerts"
+	assert not wrong_imports([planted], "site", DOMAINS.index("referral_intelligence"))
+	assert wrong_imports(
+		[planted], "core", DOMAINS.index("referral_intelligence")
+	), "the core uses no site code"

@@ -5,8 +5,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from referral_crm.core.referral_intelligence.trend import median
 from referral_crm.core.referrals.referral import ADMITTED_STATUSES, CANCELLED, NOT_ADMITTED
+from referral_crm.core.referrals.rollup import median
 from referral_crm.core.weeks import week_start
 
 REACHED_OUTCOMES = frozenset(

@@ -12,7 +12,7 @@ of chance alerts every Monday.
 """
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 DROP = "Drop"
@@ -158,11 +158,3 @@ def assess_sources(
 			judged[source] = finding
 	kept = benjamini_hochberg({s: f.p_value for s, f in judged.items()}, settings.significance)
 	return {source: judged[source] for source in judged if source in kept}
-
-
-def median(values: Iterable[float]) -> float | None:
-	ordered = sorted(values)
-	if not ordered:
-		return None
-	middle = len(ordered) // 2
-	return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

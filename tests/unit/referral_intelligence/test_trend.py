@@ -16,7 +16,6 @@ from referral_crm.core.referral_intelligence.trend import (
 	assess_sources,
 	benjamini_hochberg,
 	judge_source,
-	median,
 	quiet_p_value,
 	rate_ratio_p_values,
 )
@@ -114,12 +113,6 @@ def test_p_values_are_probabilities_that_cover_every_outcome(x, baseline, weeks)
 	low, high = rate_ratio_p_values(x, baseline, weeks)
 	assert 0 <= low <= 1 and 0 <= high <= 1
 	assert low + high >= 1 - 1e-9  # both tails include P(X = x)
-
-
-def test_median():
-	assert median([]) is None
-	assert median([5, 1, 3]) == 3
-	assert median([4, 1, 3, 2]) == 2.5
 
 
 def poisson(rng: random.Random, rate: float) -> int:

@@ -87,7 +87,7 @@ class ReferralCRMSettings(Document):
 		if self.has_value_changed("week_starts_on") or self.has_value_changed("visit_note_sla_hours"):
 			# Weekly figures are bucketed by week start and judged against the note promise.
 			frappe.enqueue(
-				"referral_crm.referral_intelligence.weekly.rebuild_all",
+				"referral_crm.referrals.weekly.rebuild_all",
 				queue="long",
 				job_id="referral_crm_rebuild_weeks",
 				deduplicate=True,

@@ -15,6 +15,7 @@ from referral_crm.core.referrals.referral import (
 	check_non_admit_reason,
 	timestamps_for_transition,
 )
+from referral_crm.core.referrals.rollup import PRACTICE, PROVIDER
 from referral_crm.referral_sources.accounts import forget_cause
 from referral_crm.referral_sources.identifiers import set_phone_numbers
 from referral_crm.referral_sources.permissions import check_practice_access
@@ -28,6 +29,7 @@ from referral_crm.referrals.closing_loop import (
 	share_with_office,
 	visit_note_addresses,
 )
+from referral_crm.referrals.weekly import refresh_sources
 
 # A change to any of these moves a source's counts.
 COUNTED_FIELDS = (
@@ -138,6 +140,11 @@ class Referral(Document):
 		update_referral_counts(
 			{v.referring_practice for v in versions}, {v.referring_provider for v in versions}
 		)
+		refresh_sources(
+			{(PRACTICE, v.referring_practice) for v in versions}
+			| {(PROVIDER, v.referring_provider) for v in versions},
+			{v.received_at for v in versions} | {v.start_of_care for v in versions},
+		)
 		if self.status != CANCELLED and (
 			not previous or previous.referring_practice != self.referring_practice
 		):
@@ -223,6 +230,10 @@ class Referral(Document):
 
 	def after_delete(self):
 		update_referral_counts({self.referring_practice}, {self.referring_provider})
+		refresh_sources(
+			{(PRACTICE, self.referring_practice), (PROVIDER, self.referring_provider)},
+			{self.received_at, self.start_of_care},
+		)
 
 	def set_referring_practice(self):
 		if self.referring_provider and not self.referring_practice:

@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from referral_crm.core.referral_intelligence.trend import median
 from referral_crm.core.referrals.referral import ADMITTED_STATUSES, CANCELLED
 from referral_crm.core.weeks import week_start
 
@@ -70,3 +69,11 @@ def weekly_rollup(
 				if row.visit_note_sent_at and row.visit_note_sent_at <= due_at:
 					care.notes_on_time += 1
 	return out
+
+
+def median(values: Iterable[float]) -> float | None:
+	ordered = sorted(values)
+	if not ordered:
+		return None
+	middle = len(ordered) // 2
+	return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

@@ -10,9 +10,8 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Min
 from frappe.utils import get_datetime, getdate, now_datetime
 
-from referral_crm.core.referral_intelligence.rollup import PRACTICE, PROVIDER, ReferralRow, weekly_rollup
+from referral_crm.core.referrals.rollup import PRACTICE, PROVIDER, ReferralRow, weekly_rollup
 from referral_crm.core.weeks import week_start
-from referral_crm.referrals.doctype.referral.referral import COUNTED_FIELDS
 from referral_crm.settings import first_weekday, note_sla_hours
 
 ROLLUP = "Referral Source Week"
@@ -181,16 +180,3 @@ def rebuild_all() -> int:
 	fw = first_weekday()
 	frappe.db.delete(ROLLUP)
 	return rebuild_weeks(week_start(first, fw), week_start(now_datetime(), fw))
-
-
-def referral_changed(referral, method: str) -> None:
-	"""Referral doc event: when a counted field changed, or it was deleted, its sources' weeks are counted again."""
-	previous = referral.get_doc_before_save() if method == "on_update" else None
-	if previous and not any(previous.get(f) != referral.get(f) for f in COUNTED_FIELDS):
-		return
-	versions = [referral, previous] if previous else [referral]
-	refresh_sources(
-		{(PRACTICE, v.referring_practice) for v in versions}
-		| {(PROVIDER, v.referring_provider) for v in versions},
-		{v.received_at for v in versions} | {v.start_of_care for v in versions},
-	)

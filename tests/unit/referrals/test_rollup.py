@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from referral_crm.core.referral_intelligence.rollup import PRACTICE, PROVIDER, ReferralRow, weekly_rollup
+from referral_crm.core.referrals.rollup import PRACTICE, PROVIDER, ReferralRow, median, weekly_rollup
 
 NOW = datetime(2026, 11, 22, 12)
 MON_16 = date(2026, 11, 16)
@@ -46,3 +46,9 @@ def test_week_start_setting_moves_the_buckets():
 	rows = [ReferralRow("P1", None, datetime(2026, 11, 22, 9), "Received")]  # a Sunday
 	assert list(weekly_rollup(rows, 0, 48, NOW)) == [(PRACTICE, "P1", MON_16)]
 	assert list(weekly_rollup(rows, 6, 48, NOW)) == [(PRACTICE, "P1", date(2026, 11, 22))]
+
+
+def test_median():
+	assert median([]) is None
+	assert median([5, 1, 3]) == 3
+	assert median([4, 1, 3, 2]) == 2.5

@@ -6,7 +6,7 @@ from frappe.model.document import Document
 
 
 class ReferralSourceWeek(Document):
-	"""One source's figures for one week; written only by referral_crm.referral_intelligence.weekly."""
+	"""One source's figures for one week; written only by referral_crm.referrals.weekly."""
 
 
 def on_doctype_update():
