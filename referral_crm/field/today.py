@@ -6,6 +6,7 @@ from frappe.utils import getdate, today
 
 from referral_crm.core.field.routing import directions_urls
 from referral_crm.core.phone import dial_string, format_phone
+from referral_crm.field.my_day import build_my_day
 
 OUTCOMES = (
 	"Spoke with Provider",
@@ -18,8 +19,8 @@ OUTCOMES = (
 )
 
 
-def _stops_for(user: str, day) -> list[str]:
-	"""Today's route in its order, else the visits on today's work list."""
+def _plan_of(user: str, day) -> str | None:
+	"""Today's route: the one planned, else one built now from what is due (the morning job may not have run)."""
 	plan = frappe.get_list(
 		"Route Plan",
 		filters={"user": user, "route_date": day},
@@ -28,17 +29,10 @@ def _stops_for(user: str, day) -> list[str]:
 		limit=1,
 	)
 	if plan:
-		return [row.practice for row in frappe.get_doc("Route Plan", plan[0]).stops]
-	work = frappe.get_list(
-		"Outreach Work List", filters={"user": user, "work_date": day}, pluck="name", limit=1
-	)
-	if work:
-		return [
-			row.practice
-			for row in frappe.get_doc("Outreach Work List", work[0]).items
-			if row.channel == "Visit"
-		]
-	return []
+		return plan[0]
+	if frappe.has_permission("Route Plan", "create"):
+		return build_my_day(user, day)
+	return None
 
 
 @frappe.whitelist(methods=["GET"])
@@ -46,7 +40,9 @@ def get_today() -> dict:
 	"""The stops the user plans to visit today, each with its numbers, people and whether it is done."""
 	frappe.has_permission("Visit", "create", throw=True)
 	user, day = frappe.session.user, getdate(today())
-	names = _stops_for(user, day)
+	plan = frappe.get_doc("Route Plan", name) if (name := _plan_of(user, day)) else None
+	names = [row.practice for row in plan.stops] if plan else []
+	reasons = {row.practice: row.reason for row in plan.stops} if plan else {}
 	practices = {
 		p.name: p
 		for p in frappe.get_list(
@@ -85,10 +81,12 @@ def get_today() -> dict:
 				if p.latitude
 				else None,
 				"providers": providers,
+				"reason": reasons.get(name),
 				"done": name in visited,
 			}
 		)
-	return {"stops": stops, "outcomes": OUTCOMES}
+	rolled = [line for line in (plan.rolled_over or "").splitlines() if line.strip()] if plan else []
+	return {"stops": stops, "outcomes": OUTCOMES, "plan": plan.name if plan else None, "rolled": rolled}
 
 
 @frappe.whitelist(methods=["POST"])

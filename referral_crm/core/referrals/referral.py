@@ -102,3 +102,23 @@ def next_step_for_office(
 	if status == CANCELLED:
 		return "The referral was cancelled."
 	return ""
+
+
+# What intake needs before a referral can be decided, in the order a coordinator would chase it.
+REVIEW_NEEDS = (
+	("referring_provider", "the referring provider"),
+	("patient_date_of_birth", "the date of birth"),
+	("patient_phone", "the patient's phone"),
+	("insurance_payer", "the insurance"),
+	("insurance_member_id", "the member ID"),
+	("diagnosis", "the diagnosis"),
+	("service_line", "the service line"),
+)
+
+
+def missing_for_review(referral: dict, attachments: int) -> list[str]:
+	"""What a referral waiting for review still lacks: empty fields, and a face sheet when none is attached."""
+	missing = [label for fieldname, label in REVIEW_NEEDS if not str(referral.get(fieldname) or "").strip()]
+	if attachments <= 0:
+		missing.append("the face sheet or referral packet")
+	return missing

@@ -76,3 +76,33 @@ def test_the_office_reads_a_next_step_for_every_status():
 	)
 	assert "has been sent" in next_step_for_office("Admitted", visit_note_sent=True)
 	assert "on its way" in next_step_for_office("Admitted", visit_note_sent=False)
+
+
+def test_a_complete_referral_with_its_packet_lacks_nothing():
+	from referral_crm.core.referrals.referral import missing_for_review
+
+	complete = {
+		"referring_provider": "PRV-1",
+		"patient_date_of_birth": "1950-01-02",
+		"patient_phone": "+12125550100",
+		"insurance_payer": "Medicare",
+		"insurance_member_id": "1EG4-TE5-MK73",
+		"diagnosis": "CHF",
+		"service_line": "Home Health",
+	}
+	assert missing_for_review(complete, attachments=1) == []
+
+
+def test_what_a_referral_lacks_is_named_in_the_order_intake_chases_it():
+	from referral_crm.core.referrals.referral import missing_for_review
+
+	assert missing_for_review(
+		{"referring_provider": "PRV-1", "diagnosis": "  ", "service_line": "HH"}, 0
+	) == [
+		"the date of birth",
+		"the patient's phone",
+		"the insurance",
+		"the member ID",
+		"the diagnosis",
+		"the face sheet or referral packet",
+	]

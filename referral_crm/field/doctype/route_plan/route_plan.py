@@ -36,6 +36,7 @@ class RoutePlan(Document):
 		directions: DF.SmallText | None
 		finish_time: DF.Data | None
 		return_to_start: DF.Check
+		rolled_over: DF.SmallText | None
 		route_date: DF.Date
 		start_latitude: DF.Float
 		start_longitude: DF.Float

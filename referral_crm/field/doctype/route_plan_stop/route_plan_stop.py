@@ -22,6 +22,7 @@ class RoutePlanStop(Document):
 		parenttype: DF.Data
 		practice: DF.Link
 		practice_name: DF.Data | None
+		reason: DF.Data | None
 		service_minutes: DF.Int
 	# end: auto-generated types
 	pass

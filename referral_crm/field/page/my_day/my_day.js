@@ -40,13 +40,23 @@ class MyDay {
 		const note = `<p class="text-muted small">${__("Your location is read only when you check in, never in the background.")}${
 			waiting ? " " + __("{0} visits waiting for signal.", [waiting]) : ""
 		}</p>`;
+		const rolled = day.rolled.length
+			? `<details class="text-muted small mb-3"><summary>${__("{0} offices roll to tomorrow", [day.rolled.length])}</summary>${day.rolled
+					.map((line) => `<div>${e(line)}</div>`)
+					.join("")}</details>`
+			: "";
 		if (!day.stops.length) {
-			this.$body.html(`${note}<p>${__("No stops planned for today. Plan a route from the practice list.")}</p>`);
+			this.$body.html(`${note}<p>${__("Nothing is due for a visit today: no work-list visits, follow-ups or meetings.")}</p>${rolled}`);
 			return;
 		}
+		this.page.set_secondary_action(__("Re-plan"), () =>
+			frappe.call({ method: "referral_crm.field.my_day.replan_my_day", freeze: true }).then(() => this.load())
+		);
+		const next = day.stops.findIndex((s) => !s.done);
 		const cards = day.stops.map(
 			(s, i) => `<div class="frappe-card p-3 mb-3 my-day-stop" data-index="${i}">
-				<div class="d-flex justify-content-between"><b>${i + 1}. ${e(s.practice_name)}</b>${s.done ? `<span class="indicator-pill green">${__("Done")}</span>` : ""}</div>
+				<div class="d-flex justify-content-between"><b>${i + 1}. ${e(s.practice_name)}</b>${s.done ? `<span class="indicator-pill green">${__("Done")}</span>` : i === next ? `<span class="indicator-pill blue">${__("Next")}</span>` : ""}</div>
+				${s.reason ? `<div class="small my-day-reason">${e(s.reason)}</div>` : ""}
 				<div class="text-muted small mb-2">${e(s.address)}</div>
 				<div class="d-flex" style="gap: 8px">
 					${s.dial ? `<a class="btn btn-default btn-sm" href="tel:${e(s.dial)}">${__("Call")}</a>` : ""}
@@ -56,7 +66,8 @@ class MyDay {
 				<div class="my-day-form mt-3" style="display:none"></div>
 			</div>`
 		);
-		this.$body.html(note + cards.join(""));
+		this.$body.html(note + cards.join("") + rolled);
+		if (next > 0) this.$body.find(".my-day-stop").get(next).scrollIntoView({ block: "start" });
 		this.$body.find(".my-day-checkin").on("click", (ev) => this.check_in($(ev.currentTarget).closest(".my-day-stop")));
 	}
 

@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import today
 from frappe.utils.nestedset import get_descendants_of
 
 from referral_crm.core.referral_sources.stages import DO_NOT_CONTACT
@@ -42,6 +43,7 @@ class OutreachQueue(Document):
 		queue_name: DF.Data
 		referral_territory: DF.Link | None
 		specialty: DF.Link | None
+		work_list_of: DF.Link | None
 		zip_prefix: DF.Data | None
 
 	# end: auto-generated types
@@ -72,7 +74,29 @@ class OutreachQueue(Document):
 			filters.append(["Practice", "zip_code", "like", f"{self.zip_prefix.strip()}%"])
 		if self.specialty:
 			filters.append(["Practice Specialty", "specialty", "=", self.specialty])
+		if self.work_list_of:
+			filters.append(["Practice", "name", "in", self.calls_to_make() or [""]])
 		return filters
+
+	def calls_to_make(self) -> list[str]:
+		"""The calls on the person's latest work list (today's, or the last one made) not yet made."""
+		lists = frappe.get_all(
+			"Outreach Work List",
+			filters={"user": self.work_list_of, "work_date": ("<=", today())},
+			pluck="name",
+			order_by="work_date desc",
+			limit=1,
+		)
+		return frappe.get_all(
+			"Outreach Work List Item",
+			filters={
+				"parent": ("in", lists or [""]),
+				"parenttype": "Outreach Work List",
+				"channel": "Call",
+				"done": 0,
+			},
+			pluck="practice",
+		)
 
 	def position_of(self, user: str) -> str | None:
 		return next((row.last_practice for row in self.positions if row.user == user), None)
