@@ -733,6 +733,24 @@ class Demo:
 		statements = generate_statements(get_first_day(add_months(self.now, -1)))
 		return {"weekly rows": rows, "alerts": len(alerts), "statements": len(statements)}
 
+	def today(self, users: dict) -> dict:
+		"""What the morning jobs make, so each person's first screen shows a realistic day: work lists,
+		each liaison's route, and each setter's queue over their calls."""
+		from referral_crm.field.my_day import build_my_days
+		from referral_crm.outreach.queue import start_todays_calls
+		from referral_crm.outreach.worklists import build_daily_work_lists
+
+		lists = build_daily_work_lists()
+		routes = build_my_days()
+		queues = []
+		for setter in users.get("Appointment Setter", []):
+			frappe.set_user(setter)
+			try:
+				queues.append(start_todays_calls())
+			finally:
+				frappe.set_user("Administrator")
+		return {"work lists": sum(lists.values()), "routes today": len(routes), "call queues": len(queues)}
+
 
 DEMO_AGENCY = "Five Boroughs Home Health"
 
@@ -804,6 +822,7 @@ def build(
 		"referrals": frappe.db.count("Referral", {"name": ("like", "REF-D%")}),
 	}
 	summary.update(step(demo.intelligence()))
+	summary.update(step(demo.today(users)))
 	summary["setup wizard"] = "completed for the demo agency" if wizard else "had already run"
 	summary["password"] = PASSWORD
 	summary["users"] = ", ".join(sorted(u for group in users.values() for u in group))

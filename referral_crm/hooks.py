@@ -117,6 +117,7 @@ scheduler_events = {
 	"daily_long": [
 		"referral_crm.field.mileage.build_yesterdays_mileage",
 		"referral_crm.outreach.worklists.build_daily_work_lists",
+		"referral_crm.field.my_day.build_my_days",  # after the work lists it starts from
 		"referral_crm.referral_intelligence.alerts.run_weekly_job_if_due",
 		"referral_crm.referral_sources.accounts.mark_dormant_accounts",
 	],

@@ -124,6 +124,28 @@ def after_migrate():
 	set_settings_defaults()
 	seed_cadences()
 	seed_code_set()  # the shipped codes, kept current on every upgrade; codes people loaded stay
+	sync_start_my_day_block()
+
+
+START_MY_DAY = "Start My Day"
+
+
+def sync_start_my_day_block():
+	"""The workspaces' "Start My Day" block: a Custom HTML Block record (Frappe keeps no such files in a
+	module), written from the files shipped in referral_intelligence/start_my_day on every migrate."""
+	folder = frappe.get_app_path("referral_crm", "referral_intelligence", "start_my_day")
+	parts = {}
+	for field, file in (("html", "block.html"), ("script", "block.js"), ("style", "block.css")):
+		with open(f"{folder}/{file}") as f:
+			parts[field] = f.read()
+	if frappe.db.exists("Custom HTML Block", START_MY_DAY):
+		block = frappe.get_doc("Custom HTML Block", START_MY_DAY)
+		block.update(parts)
+	else:
+		block = frappe.get_doc({"doctype": "Custom HTML Block", "__newname": START_MY_DAY, **parts})
+	block.private = 0
+	block.flags.ignore_permissions = True
+	block.save() if not block.is_new() else block.insert()
 
 
 def set_settings_defaults():
@@ -204,6 +226,9 @@ def _insert_if_missing(doctype: str, name: str, values: dict):
 
 def before_uninstall():
 	"""Take away what the app put into Frappe's own records, so nothing points at dropped tables."""
+	frappe.delete_doc(
+		"Custom HTML Block", START_MY_DAY, force=True, ignore_permissions=True, ignore_missing=True
+	)
 	for doctype, fields in CUSTOM_FIELDS.items():
 		for field in fields:
 			frappe.db.delete("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})

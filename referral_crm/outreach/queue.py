@@ -190,3 +190,27 @@ def skip_office(queue: str, practice: str) -> dict:
 	queue = _queue(queue)
 	frappe.has_permission("Practice", "read", practice, throw=True)
 	return _move_on(queue, practice)
+
+
+@frappe.whitelist(methods=["POST"])
+def start_todays_calls() -> str:
+	"""The caller's own queue over today's work list: made once, then reused, so they resume where they stopped."""
+	frappe.has_permission("Visit", "create", throw=True)
+	user = frappe.session.user
+	if existing := frappe.db.get_value("Outreach Queue", {"work_list_of": user}, "name"):
+		frappe.has_permission("Outreach Queue", "read", existing, throw=True)
+		return existing
+	queue = frappe.get_doc(
+		{
+			"doctype": "Outreach Queue",
+			"queue_name": _("Today's calls: {0}").format(frappe.utils.get_fullname(user)),
+			"action": "Call",
+			"work_list_of": user,
+			"description": _("The calls on {0}'s work list of the day, not yet made.").format(
+				frappe.utils.get_fullname(user)
+			),
+		}
+	)
+	queue.flags.ignore_permissions = True  # a caller's own queue over their own work list
+	queue.insert()
+	return queue.name

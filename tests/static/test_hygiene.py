@@ -22,7 +22,8 @@ IGNORE_PERMISSIONS_ALLOWED = {
 		"_create_alert": "the scheduled alert job creates alerts and their ToDos"
 	},
 	"outreach/queue.py": {
-		"_move_on": "where the user stopped in a queue they may read, not an edit of the queue"
+		"start_todays_calls": "a caller's own queue over their own work list",
+		"_move_on": "where the user stopped in a queue they may read, not an edit of the queue",
 	},
 	"referrals/portal.py": {
 		"give_portal_access": "a coordinator makes an office contact a website user (not a staff login)",
@@ -72,6 +73,7 @@ IGNORE_PERMISSIONS_ALLOWED = {
 		"before_uninstall": "uninstall clean-up",
 		"create_roles": "install seeds",
 		"seed_cadences": "install seeds",
+		"sync_start_my_day_block": "the shipped Start My Day block, written on install and migrate",
 		"remove_workflow": "uninstall clean-up",
 	},
 	"referrals/doctype/appointment_import/appointment_import.py": {
@@ -87,6 +89,7 @@ IGNORE_PERMISSIONS_ALLOWED = {
 		"sync_member_permissions": "User Permissions follow membership a manager saved",
 		"on_trash": "the territory's own round-robin rule goes with the territory a manager deleted",
 	},
+	"field/my_day.py": {"build_my_day": "the morning job plans each liaison's own day from their own work"},
 	"outreach/doctype/visit/visit.py": {
 		"sync_follow_up_todo": "the follow-up ToDo of a visit the user saved"
 	},

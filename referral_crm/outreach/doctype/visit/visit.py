@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.query_builder import DocType
 from frappe.utils import getdate
 
 from referral_crm.field.checks import verify_check_in
@@ -11,6 +12,14 @@ from referral_crm.referral_sources.accounts import forget_cause, visit_logged
 from referral_crm.referral_sources.permissions import check_practice_access
 from referral_crm.referral_sources.rollups import update_practice_last_contact
 from referral_crm.referral_sources.territories import territory_of_practice
+
+CHANNEL_ON_WORK_LIST = {
+	"In Person": "Visit",
+	"Phone Call": "Call",
+	"Fax": "Fax",
+	"Email": "Email",
+	"Postcard": "Postcard",
+}
 
 
 class Visit(Document):
@@ -71,8 +80,50 @@ class Visit(Document):
 		if previous and previous.practice != self.practice:
 			update_practice_last_contact(previous.practice)
 		self.sync_follow_up_todo()
+		if not previous:
+			self.close_answered_follow_ups()
+			self.tick_work_list()
 		if not previous or previous.outcome != self.outcome or previous.channel != self.channel:
 			visit_logged(self)
+
+	def tick_work_list(self):
+		"""The touch is done on that day's work list of the person who made it."""
+		lists = frappe.get_all(
+			"Outreach Work List",
+			filters={"user": self.user, "work_date": getdate(self.visit_datetime)},
+			pluck="name",
+		)
+		channel = CHANNEL_ON_WORK_LIST.get(self.channel)
+		if not lists or not channel:
+			return
+		item = DocType("Outreach Work List Item")
+		(
+			frappe.qb.update(item)
+			.set(item.done, 1)
+			.set(item.visit, self.name)
+			.where(item.parent.isin(lists))
+			.where(item.practice == self.practice)
+			.where(item.channel == channel)
+			.where(item.done == 0)
+		).run()
+
+	def close_answered_follow_ups(self):
+		"""A new touch of the office answers this person's follow-ups there that are due by now."""
+		earlier = frappe.get_all(
+			"Visit",
+			filters={"practice": self.practice, "user": self.user, "name": ("!=", self.name)},
+			pluck="follow_up_todo",
+		)
+		for todo in frappe.get_all(
+			"ToDo",
+			filters={
+				"name": ("in", [t for t in earlier if t] or [""]),
+				"status": "Open",
+				"date": ("<=", getdate(self.visit_datetime)),
+			},
+			pluck="name",
+		):
+			frappe.db.set_value("ToDo", todo, "status", "Closed")
 
 	def on_trash(self):
 		forget_cause(self)
