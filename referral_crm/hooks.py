@@ -11,10 +11,16 @@ app_license = "mit"
 
 export_python_type_annotations = True
 
-app_include_js = "/assets/referral_crm/js/referral_crm.js"
+app_include_js = [
+	"/assets/referral_crm/js/referral_crm.js",
+	"/assets/referral_crm/js/telephony.js",  # click-to-call and the inbound pop-up
+]
 doctype_js = {"Contact": "public/js/contact.js"}
 
-extend_bootinfo = "referral_crm.boot.extend_bootinfo"
+extend_bootinfo = [
+	"referral_crm.boot.extend_bootinfo",
+	"referral_crm.outreach.telephony.extend_bootinfo",
+]
 
 # Installation
 # ------------
@@ -106,8 +112,12 @@ doc_events = {
 
 scheduler_events = {
 	# The alert job runs on the first day of each referral week (a setting), just after midnight.
-	"hourly": ["referral_crm.referrals.closing_loop.report_overdue_visit_notes"],
+	"hourly": [
+		"referral_crm.referrals.closing_loop.report_overdue_visit_notes",
+		"referral_crm.outreach.telephony.retry_pending_recordings",
+	],
 	"daily": [
+		"referral_crm.outreach.telephony.delete_expired_recordings",
 		"referral_crm.referrals.closing_loop.escalate_overdue_partner_issues",
 		"referral_crm.outreach.reminders.send_follow_up_reminders",
 		"referral_crm.outreach.reminders.remind_birthdays",

@@ -15,6 +15,7 @@ OUTCOMES = {
 		"Referral Promised",
 		"Left Voicemail",
 		"No Answer",
+		"Wrong Number",
 		"Not Interested",
 		"Asked Not to Contact",
 	),
@@ -163,13 +164,23 @@ def log_outcome(
 	remarks: str | None = None,
 	next_step: str | None = None,
 	follow_up_date: str | None = None,
+	call: str | None = None,
 ) -> dict:
-	"""Log the touch as a Visit (with its follow-up ToDo) and return the next office."""
+	"""Log the touch as a Visit (with its follow-up ToDo) and return the next office. With a dialled
+	`call`, the person's words go on the Visit that call wrote (never a second Visit)."""
 	queue = _queue(queue)
 	frappe.has_permission("Visit", "create", throw=True)
 	frappe.has_permission("Practice", "read", practice, throw=True)
 	if outcome not in OUTCOMES[queue.action]:
 		frappe.throw(_("Choose what happened."), title=_("Outcome Required"))
+	if call:
+		from referral_crm.outreach.telephony import log_call_outcome
+
+		frappe.has_permission("Outreach Call", "read", call, throw=True)
+		if frappe.db.get_value("Outreach Call", call, "practice") != practice:
+			frappe.throw(_("That call was to another office."))
+		log_call_outcome(call, outcome, remarks, next_step, follow_up_date)
+		return _move_on(queue, practice)
 	frappe.get_doc(
 		{
 			"doctype": "Visit",

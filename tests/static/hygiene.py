@@ -9,6 +9,7 @@ PERMISSION_CALLS = {
 	"require_office",
 	"only_for",
 	"get_list",
+	"verify_provider_signature",  # a webhook's caller is the voice provider, proven by its signature
 }
 
 

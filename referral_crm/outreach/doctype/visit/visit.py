@@ -34,6 +34,7 @@ class Visit(Document):
 		from referral_crm.outreach.doctype.visit_contact.visit_contact import VisitContact
 		from referral_crm.outreach.doctype.visit_provider.visit_provider import VisitProvider
 
+		call_duration: DF.Int
 		channel: DF.Literal[
 			"In Person", "Phone Call", "Fax", "Email", "Postcard", "Lunch and Learn", "Drop Off"
 		]
@@ -47,6 +48,7 @@ class Visit(Document):
 		follow_up_date: DF.Date | None
 		follow_up_todo: DF.Link | None
 		next_step: DF.Data | None
+		outreach_call: DF.Link | None
 		outcome: DF.Literal[
 			"Spoke with Provider",
 			"Spoke with Office Staff",
@@ -55,6 +57,7 @@ class Visit(Document):
 			"Left Materials",
 			"Left Voicemail",
 			"No Answer",
+			"Wrong Number",
 			"Sent",
 			"Not Interested",
 			"Asked Not to Contact",
