@@ -114,4 +114,30 @@ def import_nppes(
 	click.echo(f"{summary.rows_read / max(seconds, 1e-6):,.0f} rows/s over {seconds:,.1f} s")
 
 
+@referral_crm.command("hl7-listener")
+@click.option("--port", default=2575, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on")
+@click.option("--user", required=True, help="The integration user the messages are taken as")
+@click.option("--allow", multiple=True, help="Address or network allowed to send (repeat); default any")
+@pass_context
+def hl7_listener(context, port, host, user, allow):
+	"""Take HL7 v2 ADT / SIU messages over MLLP (run it from the Procfile or supervisor)."""
+	import asyncio
+
+	import frappe
+
+	from referral_crm.referrals.mllp import serve
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		if not frappe.db.get_value("User", user, "enabled"):
+			raise click.ClickException(f"{user} is not an enabled user of {site}")
+	finally:
+		frappe.destroy()
+	click.echo(f"HL7 v2 MLLP listener for {site} on {host}:{port}, messages taken as {user}")
+	asyncio.run(serve(site, user, host, port, tuple(allow)))
+
+
 commands = [referral_crm]

@@ -78,6 +78,9 @@ jinja = {
 }
 
 after_request = ["referral_crm.compliance.audit.after_request"]
+
+# The FHIR R4 endpoint (/fhir/r4) and HL7 v2 over HTTP (/hl7/v2): paths EHRs expect, not /api/method.
+page_renderer = ["referral_crm.referrals.fhir.FHIRServer"]
 auth_hooks = ["referral_crm.compliance.security.on_request"]
 
 # No answer that depends on a value the asker may not read (permissions/queries.py): the check goes

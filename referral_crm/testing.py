@@ -210,6 +210,9 @@ class RecordedServer:
 			def do_POST(self):
 				self.handle_one("POST")
 
+			def do_PUT(self):
+				self.handle_one("PUT")
+
 			def do_DELETE(self):
 				self.handle_one("DELETE")
 

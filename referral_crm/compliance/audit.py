@@ -14,7 +14,7 @@ import frappe
 from frappe.utils import now_datetime
 
 LOG = "PHI Access Log"
-PHI_DOCTYPES = frozenset({"Referral"})
+PHI_DOCTYPES = frozenset({"Referral", "HL7 Message"})
 MAX_RECORDS = 5000  # names kept per entry; the row count is always the full one
 
 # Frappe methods that read documents, and the channel each one is.

@@ -6,6 +6,7 @@ gateway is busy or down, and kept as Failed, with the reason, until someone rese
 it. A delivered send leaves a Communication on the document and a Visit on the practice.
 """
 
+import json
 from email.message import EmailMessage
 
 import frappe
@@ -25,6 +26,7 @@ from referral_crm.core.outreach.outbox import (
 )
 from referral_crm.core.phone import format_phone
 from referral_crm.integrations.fax import FaxSendError, send_fax
+from referral_crm.integrations.fhir import FHIRSendError, put_resource
 
 SETTINGS = "Referral CRM Settings"
 OUTBOUND = "Outbound Document"
@@ -118,10 +120,23 @@ def deliver(name: str) -> str:
 
 	user = frappe.session.user
 	result, detail, reference = SENT, "", None
+	if superseded := newer_fhir_send(outbound):
+		outbound.db_set(
+			{
+				"status": "Dismissed",
+				"next_attempt_at": None,
+				"last_error": _("Superseded by {0}").format(superseded),
+			}
+		)
+		frappe.db.commit()
+		return outbound.status
 	try:
 		frappe.set_user(outbound.owner)
-		reference = send_pdf(outbound, render(outbound))
-	except FaxSendError as e:
+		if outbound.channel == "FHIR":
+			reference = put_resource(outbound.endpoint_url, json.loads(outbound.payload))
+		else:
+			reference = send_pdf(outbound, render(outbound))
+	except (FaxSendError, FHIRSendError) as e:
 		result, detail = e.outcome, str(e)
 	except (frappe.PermissionError, frappe.DoesNotExistError, GatewayNotConfigured) as e:
 		result, detail = FAILED, strip_html(str(e))  # trying again changes nothing
@@ -134,6 +149,24 @@ def deliver(name: str) -> str:
 	record_attempt(outbound, result, detail, reference)
 	frappe.db.commit()
 	return outbound.status
+
+
+def newer_fhir_send(outbound) -> str | None:
+	"""A FHIR resource is sent whole: once a later state of it has reached the endpoint, an older one
+	still waiting must not overwrite it."""
+	if outbound.channel != "FHIR":
+		return None
+	return frappe.db.get_value(
+		OUTBOUND,
+		{
+			"channel": "FHIR",
+			"reference_doctype": outbound.reference_doctype,
+			"reference_name": outbound.reference_name,
+			"endpoint_url": outbound.endpoint_url,
+			"status": "Sent",
+			"creation": (">", outbound.creation),
+		},
+	)
 
 
 def render(outbound) -> bytes:
@@ -225,7 +258,8 @@ def record_attempt(outbound, result: str, detail: str, reference: str | None) ->
 		)
 		outbound.flags.ignore_permissions = True
 		outbound.save()
-		log_delivery(outbound)
+		if outbound.channel != "FHIR":  # a status update between systems is no visit to the office
+			log_delivery(outbound)
 		if outbound.purpose == "Visit Note" and outbound.reference_doctype == "Referral":
 			stop_note_clock(outbound.reference_name, now)
 		return
@@ -298,7 +332,11 @@ def tell_sender(outbound) -> None:
 		outbound,
 		_("{0} to {1} could not be sent: {2}. Resend it or dismiss it.").format(
 			outbound.subject,
-			format_phone(outbound.fax_number) if outbound.channel == "Fax" else outbound.email,
+			format_phone(outbound.fax_number)
+			if outbound.channel == "Fax"
+			else outbound.endpoint_url
+			if outbound.channel == "FHIR"
+			else outbound.email,
 			outbound.last_error,
 		),
 		priority="High",

@@ -6,8 +6,8 @@ from .metadata import APP, REPO
 
 def test_openapi_documents_every_argument_of_the_intake_endpoint():
 	spec = json.loads((REPO / "docs" / "intake-openapi.json").read_text())
-	(path,) = spec["paths"]
-	assert path == "/api/method/referral_crm.api.intake.create_referral"
+	path = "/api/method/referral_crm.api.intake.create_referral"
+	assert path in spec["paths"]
 	documented = set(
 		spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
 	)
@@ -24,3 +24,25 @@ def test_openapi_documents_every_argument_of_the_intake_endpoint():
 	decorators = {ast.unparse(d) for d in function.decorator_list}
 	assert any("methods=['POST']" in d for d in decorators), "intake must be POST only"
 	assert not any("allow_guest" in d for d in decorators)
+
+
+def test_openapi_documents_the_fhir_and_hl7_endpoints_the_site_serves():
+	spec = json.loads((REPO / "docs" / "intake-openapi.json").read_text())
+	others = {p: ops for p, ops in spec["paths"].items() if not p.startswith("/api/")}
+	assert others == {
+		"/fhir/r4": {"post": others["/fhir/r4"]["post"]},
+		"/fhir/r4/Bundle": {"post": others["/fhir/r4/Bundle"]["post"]},
+		"/fhir/r4/metadata": {"get": others["/fhir/r4/metadata"]["get"]},
+		"/fhir/r4/ServiceRequest/{id}": {"get": others["/fhir/r4/ServiceRequest/{id}"]["get"]},
+		"/fhir/r4/Task/{id}": {"get": others["/fhir/r4/Task/{id}"]["get"]},
+		"/fhir/r4/Task": {"get": others["/fhir/r4/Task"]["get"]},
+		"/hl7/v2": {"post": others["/hl7/v2"]["post"]},
+	}
+	source = (APP / "referrals" / "fhir.py").read_text()
+	for resource in ("metadata", "ServiceRequest", "Task", "Bundle"):
+		assert f'"{resource}"' in source, f"{resource} is documented but not routed"
+	assert "referral_crm.referrals.fhir.FHIRServer" in (APP / "hooks.py").read_text()
+	only_metadata_is_open = [
+		p for p, ops in others.items() for op in ops.values() if op.get("security") == []
+	]
+	assert only_metadata_is_open == ["/fhir/r4/metadata"]

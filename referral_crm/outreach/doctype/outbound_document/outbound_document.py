@@ -27,14 +27,16 @@ class OutboundDocument(Document):
 		attempt_log: DF.Table[OutboundDocumentAttempt]
 		attempts: DF.Int
 		batch: DF.Data | None
-		channel: DF.Literal["Fax", "Email"]
+		channel: DF.Literal["Fax", "Email", "FHIR"]
 		communication: DF.Link | None
 		email: DF.Data | None
+		endpoint_url: DF.Data | None
 		fax_number: DF.Data | None
 		last_error: DF.SmallText | None
 		letter_head: DF.Link | None
 		next_attempt_at: DF.Datetime | None
 		notice_html: DF.LongText | None
+		payload: DF.Code | None
 		practice: DF.Link | None
 		print_format: DF.Link | None
 		provider_reference: DF.Data | None
@@ -49,8 +51,10 @@ class OutboundDocument(Document):
 
 	# end: auto-generated types
 	def validate(self):
-		if not (self.print_format or self.attachment or self.notice_html):
+		if not (self.print_format or self.attachment or self.notice_html or self.payload):
 			frappe.throw(_("Say what to send: a print format or a file."))
+		if self.channel == "FHIR" and not (self.endpoint_url and self.payload):
+			frappe.throw(_("A FHIR send needs the endpoint and the resource to send."))
 		set_phone_numbers(self, ("fax_number",))
 		check_practice_access(self, [self.practice])
 		self.referral_territory = territory_of_practice(self.practice)

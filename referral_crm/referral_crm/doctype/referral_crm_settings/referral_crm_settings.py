@@ -48,6 +48,8 @@ class ReferralCRMSettings(Document):
 		fax_email_account: DF.Link | None
 		fax_from_number: DF.Data | None
 		fax_gateway: DF.Literal["Email to Fax", "HTTP Fax API"]
+		fhir_organization_name: DF.Data | None
+		fhir_task_endpoint: DF.Data | None
 		flyer_body: DF.TextEditor | None
 		flyer_headline: DF.Data | None
 		geocoder: DF.Literal["ZIP Centroid", "Nominatim"]

@@ -29,6 +29,7 @@ from referral_crm.referrals.closing_loop import (
 	share_with_office,
 	visit_note_addresses,
 )
+from referral_crm.referrals.task_push import queue_task_push
 from referral_crm.referrals.weekly import refresh_sources
 
 # A change to any of these moves a source's counts.
@@ -134,6 +135,7 @@ class Referral(Document):
 	def on_update(self):
 		previous = self.get_doc_before_save()
 		self.send_office_notices(previous)
+		queue_task_push(self, previous)  # the referrer's EMR hears of each status change as a FHIR Task
 		if previous and not any(previous.get(f) != self.get(f) for f in COUNTED_FIELDS):
 			return
 		versions = [self, previous] if previous else [self]
