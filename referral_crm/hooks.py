@@ -30,6 +30,9 @@ after_install = "referral_crm.install.after_install"
 after_migrate = "referral_crm.install.after_migrate"
 before_uninstall = "referral_crm.install.before_uninstall"
 after_uninstall = "referral_crm.install.after_uninstall"
+# HRMS or Healthcare installed or removed beside the app: their bridge fields follow (install.py).
+after_app_install = "referral_crm.install.after_app_install"
+after_app_uninstall = "referral_crm.install.after_app_uninstall"
 
 # Fixtures: only our own records ("Review" is one of Frappe's own workflow actions).
 
@@ -104,6 +107,13 @@ doc_events = {
 	},
 	"System Settings": {"on_update": "referral_crm.compliance.security.keep_two_factor_to_its_roles"},
 	"File": {"validate": "referral_crm.compliance.phi.keep_phi_files_private"},
+	# With HRMS and Healthcare installed (harmless where they are not: nothing saves these DocTypes).
+	"Expense Claim": {"on_cancel": "referral_crm.field.hrms.on_expense_claim_cancel"},
+	"Patient Appointment": {"on_update": "referral_crm.referrals.healthcare.on_appointment_update"},
+	"Patient Encounter": {
+		"on_update": "referral_crm.referrals.healthcare.on_encounter_update",
+		"on_submit": "referral_crm.referrals.healthcare.on_encounter_update",
+	},
 	**{
 		doctype: {"validate": "referral_crm.compliance.security.validate_text"}
 		for doctype in ("Practice", "Provider", "Referral", "Visit", "Partner Issue", "Referral Territory")

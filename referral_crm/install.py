@@ -124,6 +124,7 @@ def after_migrate():
 	set_settings_defaults()
 	seed_cadences()
 	seed_code_set()  # the shipped codes, kept current on every upgrade; codes people loaded stay
+	sync_bridge_fields()
 	sync_start_my_day_block()
 
 
@@ -226,6 +227,7 @@ def _insert_if_missing(doctype: str, name: str, values: dict):
 
 def before_uninstall():
 	"""Take away what the app put into Frappe's own records, so nothing points at dropped tables."""
+	remove_bridge_fields(all_bridges())
 	frappe.delete_doc(
 		"Custom HTML Block", START_MY_DAY, force=True, ignore_permissions=True, ignore_missing=True
 	)
@@ -324,3 +326,55 @@ def remove_workflow():
 		for name in names:
 			if name not in in_use_elsewhere:
 				frappe.delete_doc(doctype, name, force=True, ignore_missing=True, ignore_permissions=True)
+
+
+# ERPNext, HRMS and Healthcare: the fields linking both sides exist only while the other app does.
+
+
+def all_bridges() -> dict[str, dict]:
+	from referral_crm.field import hrms
+	from referral_crm.referral_intelligence import payroll
+	from referral_crm.referrals import healthcare
+
+	return {
+		"hrms": _merged(hrms.CUSTOM_FIELDS, payroll.CUSTOM_FIELDS),
+		"healthcare": healthcare.CUSTOM_FIELDS,
+	}
+
+
+def _merged(*field_sets: dict) -> dict:
+	out = {}
+	for fields in field_sets:
+		for doctype, rows in fields.items():
+			out.setdefault(doctype, []).extend(rows)
+	return out
+
+
+def sync_bridge_fields():
+	"""Make the bridge fields of each installed app, remove those of an app no longer there."""
+	installed = set(frappe.get_installed_apps())
+	for app, fields in all_bridges().items():
+		if app in installed and all(frappe.db.exists("DocType", doctype) for doctype in fields):
+			create_custom_fields(fields, ignore_validate=True)
+		else:
+			remove_bridge_fields({app: fields})
+
+
+def remove_bridge_fields(bridges: dict[str, dict]):
+	for fields in bridges.values():
+		for doctype, rows in fields.items():
+			frappe.db.delete(
+				"Custom Field", {"dt": doctype, "fieldname": ("in", [r["fieldname"] for r in rows])}
+			)
+			frappe.clear_cache(doctype=doctype)
+
+
+def after_app_install(app_name: str):
+	"""HRMS or Healthcare installed beside the app: link the two at once, not at the next migrate."""
+	if app_name in all_bridges():
+		sync_bridge_fields()
+
+
+def after_app_uninstall(app_name: str):
+	if app_name in all_bridges():
+		sync_bridge_fields()

@@ -49,6 +49,19 @@ IGNORE_PERMISSIONS_ALLOWED = {
 		"referral_received": "owner hand-off after a referral the user was allowed to save"
 	},
 	"todos.py": {"todo": "ToDos the system assigns (overdue notes, partner issues)"},
+	"field/hrms.py": {
+		"make_expense_claim": "the HRMS claim paying a log a manager approved (submit right checked)",
+		"withdraw_claim": "the claim of a log a manager cancelled follows it",
+	},
+	"referral_intelligence/payroll.py": {
+		"make_additional_salary": "payroll's entry for a statement a manager approved (submit right checked)",
+		"withdraw_salary": "the entry of a statement a manager cancelled follows it",
+	},
+	"referrals/healthcare.py": {
+		"_find_or_register": "the EMR patient of a referral its reader accepted; patient data goes nowhere else",
+		"_set_referring_practitioner": "the referrer on the appointment of a linked referral",
+		"_offer_visit_note": "the encounter printed onto its referral as a private file",
+	},
 	"referral_intelligence/commissions.py": {
 		"generate_statements": "the monthly job drafts statements for everyone"
 	},

@@ -28,6 +28,7 @@ class PHIAccessLog(Document):
 			"File Download",
 			"Search",
 			"Portal",
+			"Healthcare",
 		]
 		ip_address: DF.Data | None
 		records: DF.LongText | None

@@ -6,6 +6,9 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
+from referral_crm.field.hrms import claim_approved_mileage, make_expense_claim, set_employee, withdraw_claim
+from referral_crm.roles import require_manager
+
 SETTINGS = "Referral CRM Settings"
 
 
@@ -43,3 +46,19 @@ class MileageLog(Document):
 			)
 		self.rate = self.rate or frappe.db.get_single_value(SETTINGS, "mileage_rate") or 0
 		self.amount = flt(self.miles) * flt(self.rate)
+		set_employee(self)
+
+	def on_submit(self):
+		claim_approved_mileage(self)  # with HRMS: paid by an Expense Claim
+
+	def on_cancel(self):
+		withdraw_claim(self)
+
+	@frappe.whitelist()
+	def make_expense_claim(self) -> str:
+		"""Make the HRMS Expense Claim again after what stopped it at approval was put right."""
+		require_manager()
+		self.check_permission("submit")
+		if self.docstatus != 1:
+			frappe.throw(_("Only an approved mileage log is paid by an expense claim."))
+		return make_expense_claim(self)

@@ -7,6 +7,11 @@ from frappe.model.document import Document
 from frappe.utils import get_first_day, get_last_day, get_link_to_form
 
 from referral_crm.referral_intelligence.commissions import fill_statement
+from referral_crm.referral_intelligence.payroll import (
+	make_additional_salary,
+	pay_approved_statement,
+	withdraw_salary,
+)
 from referral_crm.roles import require_manager
 
 
@@ -22,8 +27,12 @@ class CommissionStatement(Document):
 	def before_submit(self):
 		self.status = "Approved"
 
+	def on_submit(self):
+		pay_approved_statement(self)  # with HRMS: paid through payroll
+
 	def on_cancel(self):
 		self.db_set("status", "Cancelled")
+		withdraw_salary(self)
 
 	def validate_one_per_month(self):
 		other = frappe.db.get_value(
@@ -50,3 +59,12 @@ class CommissionStatement(Document):
 			frappe.throw(_("An approved statement is final; cancel and amend it to recount."))
 		fill_statement(self)
 		self.save()
+
+	@frappe.whitelist()
+	def make_additional_salary(self) -> str | None:
+		"""Send the approved statement to payroll again after what stopped it at approval was put right."""
+		require_manager()
+		self.check_permission("submit")
+		if self.docstatus != 1:
+			frappe.throw(_("Only an approved statement is paid through payroll."))
+		return make_additional_salary(self)

@@ -29,6 +29,7 @@ from referral_crm.referrals.closing_loop import (
 	share_with_office,
 	visit_note_addresses,
 )
+from referral_crm.referrals.healthcare import link_patient
 from referral_crm.referrals.task_push import queue_task_push
 from referral_crm.referrals.weekly import refresh_sources
 
@@ -136,6 +137,7 @@ class Referral(Document):
 		previous = self.get_doc_before_save()
 		self.send_office_notices(previous)
 		queue_task_push(self, previous)  # the referrer's EMR hears of each status change as a FHIR Task
+		link_patient(self)  # with Healthcare: the patient's record in the EMR
 		if previous and not any(previous.get(f) != self.get(f) for f in COUNTED_FIELDS):
 			return
 		versions = [self, previous] if previous else [self]
