@@ -52,16 +52,18 @@ $(document).on("click", "a[href^='tel:']", function (event) {
 	referral_crm.telephony.call(doctype, name, decodeURIComponent($link.attr("href").slice(4)).split(",")[0]);
 });
 
-// Progress of the user's own calls (the dialer on Work a Queue listens too).
-frappe.realtime.on("referral_crm_call", (state) => {
-	$(document).trigger("referral_crm_call", [state]);
-	if (state.mode === "Click to Call" && state.disposition) {
-		frappe.show_alert({ message: __("Call logged: {0}", [__(state.outcome || state.disposition)]), indicator: "green" });
-	}
+// The socket exists once the desk has started: listen from then on.
+$(document).on("app_ready", () => {
+	// Progress of the user's own calls (the dialer on Work a Queue listens too).
+	frappe.realtime.on("referral_crm_call", (state) => {
+		$(document).trigger("referral_crm_call", [state]);
+		if (state.mode === "Click to Call" && state.disposition) {
+			frappe.show_alert({ message: __("Call logged: {0}", [__(state.outcome || state.disposition)]), indicator: "green" });
+		}
+	});
+	// The office calling in, on the desks of the people on duty.
+	frappe.realtime.on("referral_crm_incoming_call", (card) => referral_crm.telephony.show_incoming(card));
 });
-
-// The office calling in, on the desks of the people on duty.
-frappe.realtime.on("referral_crm_incoming_call", (card) => referral_crm.telephony.show_incoming(card));
 
 referral_crm.telephony.show_incoming = function (card) {
 	const e = frappe.utils.escape_html;
