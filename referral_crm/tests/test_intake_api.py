@@ -166,7 +166,7 @@ class TestIntakeRateLimit(FrappeTestCase):
 	def test_each_integration_user_has_its_own_limit(self):
 		from unittest.mock import patch
 
-		from referral_crm.api import intake
+		from referral_crm.referrals import intake
 
 		first, second = make_user(["Intake Coordinator"]), make_user(["Intake Coordinator"])
 		with patch.object(intake, "PER_MINUTE", 2):
