@@ -586,6 +586,10 @@ class Demo:
 					hours=self.rng.uniform(4, 40) if late > 0.25 else self.rng.uniform(50, 120)
 				)
 				note = min(note, self.now)
+			elif self.now - soc > timedelta(days=10):
+				note = soc + timedelta(
+					days=7
+				)  # forgotten, then sent: only the last days' notes are still due
 		if status == "Discharged":
 			discharged = soc + timedelta(days=self.rng.uniform(20, 60))
 			if discharged > self.now:

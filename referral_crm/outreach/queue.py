@@ -217,6 +217,7 @@ def start_todays_calls() -> str:
 			"queue_name": _("Today's calls: {0}").format(frappe.utils.get_fullname(user)),
 			"action": "Call",
 			"work_list_of": user,
+			"account_stages": "",  # every stage the work list holds, not only targets
 			"description": _("The calls on {0}'s work list of the day, not yet made.").format(
 				frappe.utils.get_fullname(user)
 			),
@@ -224,4 +225,6 @@ def start_todays_calls() -> str:
 	)
 	queue.flags.ignore_permissions = True  # a caller's own queue over their own work list
 	queue.insert()
+	if queue.account_stages:  # the field's default for a hand-made queue is "Target"
+		queue.db_set("account_stages", "")
 	return queue.name

@@ -25,9 +25,21 @@ def _form(doctype: str, name: str) -> tuple[str, ...]:
 	return ("Form", doctype, name)
 
 
+def _practice_names(names) -> dict[str, str]:
+	wanted = [n for n in set(names) if n]
+	return dict(
+		frappe.get_list(
+			"Practice",
+			filters={"name": ("in", wanted or [""])},
+			fields=["name", "practice_name"],
+			as_list=True,
+		)
+	)
+
+
 def coordinator_duties(user: str, day) -> list[Duty]:
 	duties = []
-	for r in frappe.get_list(
+	notes = frappe.get_list(
 		"Referral",
 		filters={
 			"visit_note_sent_at": ("is", "not set"),
@@ -38,13 +50,15 @@ def coordinator_duties(user: str, day) -> list[Duty]:
 		fields=["name", "referring_practice", "visit_note_due_at"],
 		order_by="visit_note_due_at asc",
 		limit_page_length=50,
-	):
+	)
+	offices = _practice_names(r.referring_practice for r in notes)
+	for r in notes:
 		duties.append(
 			Duty(
 				"visit_note",
 				_("Send the visit note for {0}").format(r.name),
 				_("to {0}, due {1}").format(
-					r.referring_practice or _("the referring office"),
+					offices.get(r.referring_practice) or _("the referring office"),
 					frappe.format(r.visit_note_due_at, "Datetime"),
 				),
 				due=getdate(r.visit_note_due_at),
@@ -149,6 +163,7 @@ def intake_duties(user: str, day) -> list[Duty]:
 		order_by="received_at asc",
 		limit_page_length=100,
 	)
+	offices = _practice_names(r.referring_practice for r in rows)
 	files = {}
 	for f in frappe.get_all(
 		"File",
@@ -166,7 +181,9 @@ def intake_duties(user: str, day) -> list[Duty]:
 		duties.append(
 			Duty(
 				"review",
-				_("Review {0} from {1}").format(r.name, r.referring_practice or _("an unknown office")),
+				_("Review {0} from {1}").format(
+					r.name, offices.get(r.referring_practice) or _("an unknown office")
+				),
 				_("missing: {0}").format(", ".join(_(m) for m in missing))
 				if missing
 				else _("complete: decide"),

@@ -139,7 +139,10 @@ class TestLiaisonDay(FrappeTestCase):
 class TestSetterDay(FrappeTestCase):
 	def setUp(self):
 		self.setter = make_user(["Appointment Setter"])
-		self.offices = [placed_practice(i, appointment_setter=self.setter) for i in range(3)]
+		self.offices = [
+			placed_practice(i, appointment_setter=self.setter, account_stage=stage)
+			for i, stage in enumerate(("Target", "Referring", "Engaged"))
+		]
 		self.list = work_list(self.setter, TODAY, [(o.name, "Call") for o in self.offices])
 
 	def tearDown(self):
@@ -152,6 +155,7 @@ class TestSetterDay(FrappeTestCase):
 		frappe.set_user(self.setter)
 		queue = start_todays_calls()
 		self.assertEqual(start_todays_calls(), queue, "one queue per caller, reused")
+		self.assertEqual(get_current_office(queue)["total"], 3, "every stage on the list, not only targets")
 		first = get_current_office(queue)["practice"]["name"]
 		self.assertIn(first, {o.name for o in self.offices})
 		after = log_outcome(queue, first, outcome="Left Voicemail")
