@@ -39,3 +39,24 @@ def todo(user: str | None, doc, description: str, date=None, priority: str = "Me
 		.insert(ignore_permissions=True)
 		.name
 	)
+
+
+def attempt(doc, make, title: str, failed: str) -> str | None:
+	"""Hand a record over to another app with `make(doc)`. When that fails, only the hand-over is undone:
+	the error is logged and `failed` (formatted with the record's name and the reason) goes on the
+	user's list, so the user's own save stands."""
+	savepoint = "referral_crm_hand_over"
+	frappe.db.savepoint(savepoint)
+	try:
+		return make(doc)
+	except Exception as e:
+		frappe.db.rollback(save_point=savepoint)
+		frappe.clear_last_message()
+		frappe.log_error(title=title, reference_doctype=doc.doctype, reference_name=doc.name)
+		todo(
+			frappe.session.user,
+			doc,
+			failed.format(doc.name, frappe.utils.strip_html(str(e))),
+			priority="High",
+		)
+		return None

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, flt, format_datetime, get_link_to_form, today
 
-from referral_crm.todos import todo
+from referral_crm.todos import attempt, todo
 
 HRMS = "hrms"
 SETTINGS = "Referral CRM Settings"
@@ -217,26 +217,12 @@ def claim_approved_mileage(log) -> str | None:
 	the approval: the reason goes on the approver's list and the log keeps a 'Make Expense Claim' button."""
 	if not hrms_installed():
 		return None
-	frappe.db.savepoint("referral_crm_expense_claim")
-	try:
-		return make_expense_claim(log)
-	except Exception as e:
-		frappe.db.rollback(save_point="referral_crm_expense_claim")
-		frappe.clear_last_message()
-		frappe.log_error(
-			title=f"Expense claim for {log.name} not made",
-			reference_doctype=MILEAGE_LOG,
-			reference_name=log.name,
-		)
-		todo(
-			frappe.session.user,
-			log,
-			_("No expense claim was made for mileage log {0}: {1}").format(
-				log.name, frappe.utils.strip_html(str(e))
-			),
-			priority="High",
-		)
-		return None
+	return attempt(
+		log,
+		make_expense_claim,
+		f"Expense claim for {log.name} not made",
+		_("No expense claim was made for mileage log {0}: {1}"),
+	)
 
 
 def withdraw_claim(log) -> str | None:

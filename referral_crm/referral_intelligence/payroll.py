@@ -11,7 +11,7 @@ from frappe.utils import get_link_to_form, getdate, today
 
 from referral_crm.core.referral_intelligence.payroll import DEDUCTION, EARNING, payroll_entry
 from referral_crm.field.hrms import employee_of, hrms_installed
-from referral_crm.todos import todo
+from referral_crm.todos import attempt, todo
 
 SETTINGS = "Referral CRM Settings"
 STATEMENT = "Commission Statement"
@@ -138,26 +138,12 @@ def pay_approved_statement(statement) -> str | None:
 	the approving manager's list and the statement keeps a 'Make Additional Salary' button."""
 	if not hrms_installed():
 		return None
-	frappe.db.savepoint("referral_crm_additional_salary")
-	try:
-		return make_additional_salary(statement)
-	except Exception as e:
-		frappe.db.rollback(save_point="referral_crm_additional_salary")
-		frappe.clear_last_message()
-		frappe.log_error(
-			title=f"Additional Salary for {statement.name} not made",
-			reference_doctype=STATEMENT,
-			reference_name=statement.name,
-		)
-		todo(
-			frappe.session.user,
-			statement,
-			_("Commission statement {0} was approved but not sent to payroll: {1}").format(
-				statement.name, frappe.utils.strip_html(str(e))
-			),
-			priority="High",
-		)
-		return None
+	return attempt(
+		statement,
+		make_additional_salary,
+		f"Additional Salary for {statement.name} not made",
+		_("Commission statement {0} was approved but not sent to payroll: {1}"),
+	)
 
 
 def withdraw_salary(statement) -> str | None:
