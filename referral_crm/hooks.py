@@ -88,13 +88,19 @@ auth_hooks = ["referral_crm.compliance.security.on_request"]
 
 # No answer that depends on a value the asker may not read (permissions/queries.py): the check goes
 # into Frappe's list queries before any request or job, and the methods that skip them are replaced.
-before_request = ["referral_crm.compliance.queries.install"]
+before_request = ["referral_crm.compliance.queries.install", "referral_crm.replica.before_request"]
 before_job = ["referral_crm.compliance.queries.install"]
 override_whitelisted_methods = {
 	"frappe.client.get_count": "referral_crm.compliance.guarded.get_count",
 	"frappe.client.get": "referral_crm.compliance.guarded.get",
 	"frappe.desk.listview.get_group_by_count": "referral_crm.compliance.guarded.get_group_by_count",
 }
+# The only methods open to guests: the telephony provider's webhooks, each refusing a request whose
+# signature is not the provider's (the HIPAA Readiness report counts them apart).
+signed_webhooks = [
+	f"referral_crm.outreach.telephony_webhooks.{name}"
+	for name in ("answer", "status", "dialed", "notice", "incoming", "recording")
+]
 on_session_creation = ["referral_crm.compliance.security.on_session_creation"]
 
 doc_events = {

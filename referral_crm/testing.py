@@ -356,6 +356,7 @@ def serve_assets_for_pdfs(case) -> None:
 	"""wkhtmltopdf fetches the site's CSS from the site's own address while printing a PDF. When no web
 	server answers there (a bench without `bench start`), serve the bench's /assets and the site's
 	public /files on that address for the rest of the test class; a running server is used as it is."""
+	import os
 	import socket
 	import threading
 	from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -370,8 +371,8 @@ def serve_assets_for_pdfs(case) -> None:
 	except OSError:
 		pass
 	roots = {
-		"/assets/": Path(frappe.local.sites_path, "assets").resolve(),
-		"/files/": Path(frappe.get_site_path("public", "files")).resolve(),
+		"/assets/": Path(os.path.abspath(os.path.join(frappe.local.sites_path, "assets"))),
+		"/files/": Path(os.path.abspath(frappe.get_site_path("public", "files"))),
 	}
 
 	class Assets(SimpleHTTPRequestHandler):
@@ -379,7 +380,8 @@ def serve_assets_for_pdfs(case) -> None:
 			path = unquote(urlparse(path).path)
 			for prefix, root in roots.items():
 				if path.startswith(prefix):
-					target = (root / path[len(prefix) :]).resolve()
+					# Normalised, not resolved: each app's assets folder is a link into the app.
+					target = Path(os.path.normpath(root / path[len(prefix) :]))
 					if target.is_relative_to(root):
 						return str(target)
 			return str(roots["/assets/"] / "__none__")

@@ -49,3 +49,21 @@ def test_fixtures_are_filtered_to_our_records():
 		assert isinstance(entry, dict) and entry.get("filters"), f"unfiltered fixture {entry}"
 		file = APP / "fixtures" / (entry["dt"].lower().replace(" ", "_") + ".json")
 		assert file.exists(), f"fixture file for {entry['dt']} missing"
+
+
+def test_every_method_open_to_guests_is_a_signed_webhook_that_checks_the_signature_first():
+	import ast
+
+	guests = set()
+	for path in APP.rglob("*.py"):
+		if "tests" in path.parts or path.name.startswith("test_"):
+			continue
+		module = ".".join(path.relative_to(REPO).with_suffix("").parts)
+		for node in ast.walk(ast.parse(path.read_text())):
+			if isinstance(node, ast.FunctionDef) and any(
+				"allow_guest=True" in ast.unparse(d) for d in node.decorator_list
+			):
+				guests.add(f"{module}.{node.name}")
+				first_call = next(n for stmt in node.body for n in ast.walk(stmt) if isinstance(n, ast.Call))
+				assert ast.unparse(first_call.func) == "verify_provider_signature", node.name
+	assert guests == set(hooks.signed_webhooks)

@@ -17,12 +17,14 @@ from referral_crm.compliance.security import (
 	system_settings_wanted,
 	user_limits,
 )
+from referral_crm.replica import reads_from_replica
 
 SETTINGS_FIX = _("Referral CRM Settings > Security: tick Apply the Security Policy and save.")
 STALE_DAYS = 90
 MAX_SYSTEM_MANAGERS = 3
 
 
+@reads_from_replica
 def execute(filters=None):
 	if not frappe.has_permission("Referral CRM Settings", "read"):
 		frappe.throw(_("Only a manager may read the site's safeguards."), frappe.PermissionError)
@@ -189,15 +191,20 @@ def checks():
 		_("{0} enabled System Managers").format(len(managers)),
 		_("Take the System Manager role from anyone who does not run the site."),
 	)
+	signed = set(frappe.get_hooks("signed_webhooks", app_name="referral_crm"))
 	guest = sorted(
 		f"{fn.__module__}.{fn.__name__}"
 		for fn in frappe.guest_methods
 		if getattr(fn, "__module__", "").startswith("referral_crm")
 	)
+	open_to_guests = [name for name in guest if name not in signed]
 	yield (
 		_("No method of this app open to guests"),
-		not guest,
-		", ".join(guest) or _("none"),
+		not open_to_guests,
+		", ".join(open_to_guests)
+		or _("none ({0} webhooks that refuse requests not signed by the telephony provider)").format(
+			len(set(guest) & signed)
+		),
 		_("Remove allow_guest from the listed methods."),
 	)
 	cutoff = add_days(getdate(nowdate()), -STALE_DAYS)

@@ -47,6 +47,7 @@ class Visit(Document):
 		contacts_met: DF.TableMultiSelect[VisitContact]
 		follow_up_date: DF.Date | None
 		follow_up_todo: DF.Link | None
+		meeting_time: DF.Time | None
 		next_step: DF.Data | None
 		outreach_call: DF.Link | None
 		outcome: DF.Literal[
@@ -112,9 +113,14 @@ class Visit(Document):
 
 	def close_answered_follow_ups(self):
 		"""A new touch of the office answers this person's follow-ups there that are due by now."""
-		earlier = frappe.get_all(
+		earlier = frappe.get_all(  # set on an earlier day: a follow-up is for a later touch
 			"Visit",
-			filters={"practice": self.practice, "user": self.user, "name": ("!=", self.name)},
+			filters={
+				"practice": self.practice,
+				"user": self.user,
+				"name": ("!=", self.name),
+				"visit_datetime": ("<", getdate(self.visit_datetime)),
+			},
 			pluck="follow_up_todo",
 		)
 		for todo in frappe.get_all(
