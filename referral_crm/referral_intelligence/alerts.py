@@ -7,6 +7,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import add_days, formatdate, getdate, today
 
+from referral_crm import replica
 from referral_crm.core.referral_intelligence.trend import (
 	DROP,
 	GONE_QUIET,
@@ -52,19 +53,32 @@ def run_weekly_job(on_day: date | None = None) -> list[str]:
 	last_week = last_complete_week(getdate(on_day or today()), first_weekday())
 	weeks = weeks_ending(last_week, settings.history_weeks)
 	rebuild_weeks(weeks[0], last_week)
+	if replica.configured():
+		frappe.db.commit()  # the judging reads the rebuilt weeks on the replica, which sees only commits
 
 	created = []
 	for source_type in source_types():
-		findings = assess_sources(weekly_counts(source_type, weeks), weeks, settings)
-		if not findings:
-			continue
-		already = _already_alerted(source_type, list(findings), last_week)
-		owners = _owners(source_type, list(findings))
+		findings, already, owners = judge_sources(source_type, weeks, last_week, settings)
 		for source, finding in findings.items():
 			if (source, finding.kind) in already:
 				continue
 			created.append(_create_alert(source_type, source, finding, last_week, owners.get(source, {})))
 	return created
+
+
+@replica.reads_from_replica
+def judge_sources(
+	source_type: str, weeks: list[date], last_week: date, settings: AlertSettings
+) -> tuple[dict[str, Finding], set[tuple[str, str]], dict[str, dict]]:
+	"""The reads of the job: what fired for each source, what was alerted already, who owns each source."""
+	findings = assess_sources(weekly_counts(source_type, weeks), weeks, settings)
+	if not findings:
+		return {}, set(), {}
+	return (
+		findings,
+		_already_alerted(source_type, list(findings), last_week),
+		_owners(source_type, list(findings)),
+	)
 
 
 def _already_alerted(source_type: str, sources: list[str], week: date) -> set[tuple[str, str]]:

@@ -7,9 +7,12 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
+from referral_crm.replica import reads_from_replica
+
 LOG = "PHI Access Log"
 
 
+@reads_from_replica
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	to_date = getdate(filters.get("to_date") or nowdate())

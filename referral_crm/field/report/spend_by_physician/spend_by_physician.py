@@ -11,10 +11,12 @@ from frappe.utils import getdate, nowdate
 
 from referral_crm.core.field.field import Spend, yearly_totals
 from referral_crm.field.checks import yearly_limit
+from referral_crm.replica import reads_from_replica
 
 SETTINGS = "Referral CRM Settings"
 
 
+@reads_from_replica
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	year = int(filters.get("year") or getdate(nowdate()).year)

@@ -7,6 +7,7 @@ from frappe.utils import add_days, get_datetime
 
 from referral_crm.core.referral_intelligence.reports import liaison_weeks
 from referral_crm.referral_intelligence.reporting import date_range
+from referral_crm.replica import reads_from_replica
 from referral_crm.settings import first_weekday
 
 
@@ -20,6 +21,7 @@ def week_of(column: str) -> str:
 	return f"date_sub(date({column}), interval mod(weekday({column}) - {offset} + 7, 7) day) as week"
 
 
+@reads_from_replica
 def execute(filters=None):
 	filters = filters or {}
 	from_date, to_date = date_range(filters, default_days=56)

@@ -7,8 +7,10 @@ from frappe.utils import add_days, get_datetime
 
 from referral_crm.core.referral_intelligence.reports import funnel, percent
 from referral_crm.referral_intelligence.reporting import date_range
+from referral_crm.replica import reads_from_replica
 
 
+@reads_from_replica
 def execute(filters=None):
 	filters = filters or {}
 	from_date, to_date = date_range(filters)

@@ -6,8 +6,10 @@ from frappe.utils import formatdate
 
 from referral_crm.core.referral_intelligence.reports import week_over_week
 from referral_crm.referral_intelligence.reporting import read_rollup, report_weeks, source_columns
+from referral_crm.replica import reads_from_replica
 
 
+@reads_from_replica
 def execute(filters=None):
 	filters = filters or {}
 	weeks = report_weeks(filters)

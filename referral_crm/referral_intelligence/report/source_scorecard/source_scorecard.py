@@ -9,9 +9,11 @@ from referral_crm.core.referral_intelligence.reports import percent, source_card
 from referral_crm.core.referrals.referral import ADMITTED_STATUSES, NOT_ADMITTED
 from referral_crm.core.weeks import week_start, weeks_ending
 from referral_crm.referral_intelligence.reporting import date_range, read_rollup, source_columns
+from referral_crm.replica import reads_from_replica
 from referral_crm.settings import first_weekday
 
 
+@reads_from_replica
 def execute(filters=None):
 	filters = filters or {}
 	from_date, to_date = date_range(filters)

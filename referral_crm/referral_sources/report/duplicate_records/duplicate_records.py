@@ -7,11 +7,13 @@ import frappe
 from frappe import _
 
 from referral_crm.core.referral_sources.duplicates import DEFAULT_THRESHOLD, Candidate, find_duplicate_pairs
+from referral_crm.replica import reads_from_replica
 
 DOCTYPES = ("Practice", "Provider")
 NAME_FIELD = {"Practice": "practice_name", "Provider": "provider_name"}
 
 
+@reads_from_replica
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	doctype = filters.get("record_type") or "Practice"
