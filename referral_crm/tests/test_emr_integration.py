@@ -296,6 +296,17 @@ class TestTaskPush(FrappeAPITestCase):
 		).insert()
 
 	def tearDown(self):
+		# deliver() commits each attempt: take this test's sends and referral away, not just roll back
+		frappe.db.rollback()
+		for name in frappe.get_all(
+			"Outbound Document",
+			filters={"reference_doctype": "Referral", "reference_name": self.referral.name},
+			pluck="name",
+		):
+			frappe.delete_doc("Outbound Document", name, force=True, ignore_permissions=True)
+		frappe.delete_doc(
+			"Referral", self.referral.name, force=True, ignore_permissions=True, ignore_missing=True
+		)
 		frappe.db.set_single_value("Referral CRM Settings", "fhir_task_endpoint", None)
 		frappe.db.commit()
 

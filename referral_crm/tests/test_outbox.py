@@ -110,7 +110,7 @@ class TestOutbox(OutboxCase):
 			self.assertIn("503", outbound.last_error)
 			self.assertGreater(outbound.next_attempt_at, now_datetime())
 
-			self.assertEqual(retry_due_sends(), [], "not before its time")
+			self.assertNotIn(outbound.name, retry_due_sends(), "not before its time")
 			frappe.db.set_value(
 				"Outbound Document", outbound.name, "next_attempt_at", add_to_date(now_datetime(), minutes=-1)
 			)
