@@ -10,6 +10,22 @@ from referral_crm.core.referral_sources.npi import make_npi
 _rng = random.Random()
 
 
+# Records of HRMS and Healthcare that our DocTypes link to when those apps are installed. Their own test
+# records need a company and genders set up, so Frappe's runner must not make them for our tests
+# (`test_ignore` in each of our DocType test modules that links them).
+OTHER_APPS_RECORDS = [
+	"Employee",
+	"Expense Claim",
+	"Expense Claim Type",
+	"Additional Salary",
+	"Salary Component",
+	"Patient",
+	"Patient Appointment",
+	"Patient Encounter",
+	"Gender",
+]
+
+
 def unique_npi(first_digit: str = "1") -> str:
 	while True:
 		npi = make_npi(first_digit + "".join(_rng.choice("0123456789") for _ in range(8)))

@@ -4,7 +4,9 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from referral_crm.testing import make_practice
+from referral_crm.testing import OTHER_APPS_RECORDS, make_practice
+
+test_ignore = OTHER_APPS_RECORDS
 
 
 class TestReferralCRMSettings(FrappeTestCase):

@@ -6,7 +6,9 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime, getdate
 
 from referral_crm.referral_intelligence.commissions import generate_statements
-from referral_crm.testing import make_practice, make_referral, make_user, move_referral
+from referral_crm.testing import OTHER_APPS_RECORDS, make_practice, make_referral, make_user, move_referral
+
+test_ignore = OTHER_APPS_RECORDS
 
 NOVEMBER = getdate("2026-11-01")
 DECEMBER = getdate("2026-12-01")

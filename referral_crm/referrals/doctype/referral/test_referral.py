@@ -8,6 +8,7 @@ from frappe.utils import add_days, getdate, now_datetime
 
 from referral_crm.referrals.doctype.referral.referral import DuplicateReferral, MissingNonAdmitReason
 from referral_crm.testing import (
+	OTHER_APPS_RECORDS,
 	make_practice,
 	make_provider,
 	make_referral,
@@ -15,6 +16,8 @@ from referral_crm.testing import (
 	make_user,
 	move_referral,
 )
+
+test_ignore = OTHER_APPS_RECORDS
 
 
 class TestReferral(FrappeTestCase):
