@@ -4,6 +4,7 @@ with its reason kept on the plan."""
 
 import frappe
 from frappe import _
+from frappe.query_builder import DocType
 from frappe.utils import getdate, today
 
 from referral_crm.core.field.my_day import (
@@ -40,11 +41,11 @@ def _work_list(user: str, day) -> list[Candidate]:
 
 
 def _follow_ups(user: str, day) -> list[Candidate]:
-	"""Open follow-ups due by today, and meetings booked for today (a follow-up of a meeting set)."""
+	"""The person's open follow-ups due by today (a meeting they booked for today is a meeting)."""
 	todos = frappe.get_all(
 		"ToDo",
 		filters={"allocated_to": user, "status": "Open", "reference_type": "Visit", "date": ("<=", day)},
-		fields=["reference_name", "date", "description"],
+		fields=["reference_name", "date"],
 	)
 	visits = {
 		v.name: v
@@ -57,14 +58,43 @@ def _follow_ups(user: str, day) -> list[Candidate]:
 	out = []
 	for todo in todos:
 		visit = visits.get(todo.reference_name)
-		if not visit:
-			continue
-		if visit.outcome == MEETING_OUTCOME and getdate(todo.date) == day:
-			out.append(Candidate(visit.practice, MEETING, visit.next_step or _("Meeting booked")))
-		else:
-			due = _("due {0}").format(frappe.format(todo.date, "Date"))
-			out.append(Candidate(visit.practice, FOLLOW_UP, f"{visit.next_step or _('Follow up')} ({due})"))
+		if not visit or (visit.outcome == MEETING_OUTCOME and getdate(todo.date) == day):
+			continue  # today's meetings come from _meetings, with their times
+		due = _("due {0}").format(frappe.format(todo.date, "Date"))
+		out.append(Candidate(visit.practice, FOLLOW_UP, f"{visit.next_step or _('Follow up')} ({due})"))
 	return out
+
+
+def _meetings(user: str, day) -> list[Candidate]:
+	"""Meetings booked for today at the liaison's offices, by whoever booked them (often the setter)."""
+	practice, visit = DocType("Practice"), DocType("Visit")
+	rows = (
+		frappe.qb.from_(visit)
+		.join(practice)
+		.on(practice.name == visit.practice)
+		.select(visit.practice, visit.next_step, visit.meeting_time)
+		.where(visit.outcome == MEETING_OUTCOME)
+		.where(visit.follow_up_date == day)
+		.where((practice.liaison == user) | (visit.user == user))
+	).run(as_dict=True)
+	return [
+		Candidate(
+			row.practice,
+			MEETING,
+			row.next_step or _("Meeting booked"),
+			appointment_time=_clock(row.meeting_time),
+		)
+		for row in rows
+	]
+
+
+def _clock(value) -> str | None:
+	"""A Time field's value as "HH:MM"."""
+	if value in (None, ""):
+		return None
+	text = str(value)
+	hours, _sep, rest = text.partition(":")
+	return f"{int(hours):02d}:{rest[:2] or '00'}"
 
 
 def _left_over(user: str, day) -> list[Candidate]:
@@ -105,7 +135,7 @@ def _left_over(user: str, day) -> list[Candidate]:
 
 
 def candidates_for(user: str, day) -> list[Candidate]:
-	return [*_follow_ups(user, day), *_left_over(user, day), *_work_list(user, day)]
+	return [*_meetings(user, day), *_follow_ups(user, day), *_left_over(user, day), *_work_list(user, day)]
 
 
 def _start_of(user: str, day) -> dict:
@@ -143,7 +173,11 @@ def _plan_stops(doc, chosen: list[Candidate], rolled: list[tuple[str, str]]) -> 
 	doc.set(
 		"stops",
 		[
-			{"practice": c.practice, "reason": f"{_(c.reason)}: {c.detail}" if c.detail else _(c.reason)}
+			{
+				"practice": c.practice,
+				"reason": f"{_(c.reason)}: {c.detail}" if c.detail else _(c.reason),
+				"appointment_time": c.appointment_time,
+			}
 			for c in kept
 		],
 	)

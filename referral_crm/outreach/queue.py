@@ -165,6 +165,7 @@ def log_outcome(
 	next_step: str | None = None,
 	follow_up_date: str | None = None,
 	call: str | None = None,
+	meeting_time: str | None = None,
 ) -> dict:
 	"""Log the touch as a Visit (with its follow-up ToDo) and return the next office. With a dialled
 	`call`, the person's words go on the Visit that call wrote (never a second Visit)."""
@@ -179,7 +180,9 @@ def log_outcome(
 		frappe.has_permission("Outreach Call", "read", call, throw=True)
 		if frappe.db.get_value("Outreach Call", call, "practice") != practice:
 			frappe.throw(_("That call was to another office."))
-		log_call_outcome(call, outcome, remarks, next_step, follow_up_date)
+		visit = log_call_outcome(call, outcome, remarks, next_step, follow_up_date)
+		if meeting_time and visit:
+			frappe.db.set_value("Visit", visit, "meeting_time", meeting_time)
 		return _move_on(queue, practice)
 	frappe.get_doc(
 		{
@@ -190,6 +193,7 @@ def log_outcome(
 			"remarks": remarks,
 			"next_step": next_step,
 			"follow_up_date": follow_up_date or None,
+			"meeting_time": meeting_time or None,
 		}
 	).insert()
 	return _move_on(queue, practice)

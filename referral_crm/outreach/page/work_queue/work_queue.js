@@ -93,6 +93,7 @@ class OutreachQueueView {
 						<textarea class="form-control mb-2 queue-remarks" rows="3" placeholder="${__("Remarks")}"></textarea>
 						<input class="form-control mb-2 queue-next-step" placeholder="${__("Next step")}">
 						<input class="form-control mb-3 queue-follow-up" type="date" title="${__("Follow-up date")}">
+						<input class="form-control mb-3 queue-meeting-time" type="time" title="${__("Meeting at")}" style="display:none">
 						<button class="btn btn-primary btn-sm queue-log" disabled>${__("Log and Next")}</button>
 						<button class="btn btn-default btn-sm queue-skip">${__("Skip")}</button>
 					</div>
@@ -107,6 +108,7 @@ class OutreachQueueView {
 			$b.find(".queue-outcome").removeClass("btn-primary").addClass("btn-default");
 			$(ev.currentTarget).removeClass("btn-default").addClass("btn-primary");
 			this.outcome = ev.currentTarget.dataset.outcome;
+			$b.find(".queue-meeting-time").toggle(this.outcome === "Meeting Scheduled");
 			$b.find(".queue-log").prop("disabled", false);
 		});
 		$b.find(".queue-log").on("click", () => this.act("referral_crm.outreach.queue.log_outcome", {
@@ -114,6 +116,7 @@ class OutreachQueueView {
 			remarks: $b.find(".queue-remarks").val(),
 			next_step: $b.find(".queue-next-step").val(),
 			follow_up_date: $b.find(".queue-follow-up").val(),
+			meeting_time: this.outcome === "Meeting Scheduled" ? $b.find(".queue-meeting-time").val() : "",
 		}));
 		$b.find(".queue-skip").on("click", () => this.act("referral_crm.outreach.queue.skip_office", {}));
 		$b.find(".dialer-start").on("click", () => this.start_dialer());
