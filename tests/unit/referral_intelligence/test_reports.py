@@ -245,3 +245,24 @@ def test_liaison_weeks_from_counts_match_the_visits_one_by_one():
 	assert liaison_weeks(grouped, grouped_referrals, 0, channels) == liaison_weeks(
 		visits, referrals, 0, channels
 	)
+
+
+def test_a_funnel_with_no_admission_or_discharge_yet():
+	steps = funnel({"Received": 4}, 0)
+	assert [(s.stage, s.referrals, s.lost) for s in steps] == [
+		("Received", 4, None),
+		("Accepted", 0, 4),
+		("Admitted", 0, 0),
+		("Discharged", 0, 0),
+	]
+
+
+def test_a_card_lists_the_three_commonest_non_admit_reasons():
+	from collections import Counter
+
+	from referral_crm.core.referral_intelligence.reports import SourceCard
+
+	card = SourceCard(
+		non_admit_reasons=Counter({"Other": 4, "No-Show": 3, "Patient Declined": 2, "Unable to Reach": 1})
+	)
+	assert card.top_reasons() == "Other (4), No-Show (3), Patient Declined (2)"
