@@ -61,3 +61,10 @@ def test_only_ascii_digits_are_zip_digits(raw):
 
 def test_unclaimed_zip_has_no_territory():
 	assert resolve_territory([]) is None
+
+
+@pytest.mark.parametrize("raw", ["１０４５１", "10451-23", "1045"])
+def test_a_bad_zip_code_is_refused_by_name(raw):
+	with pytest.raises(InvalidZipCodeError) as refused:
+		normalize_zip(raw)
+	assert str(refused.value) == f"{raw!r} is not a US ZIP code"
