@@ -383,3 +383,17 @@ def test_each_paid_line_is_judged_on_its_own_for_a_clawback():
 		"liaison@x", *DEC, [rule()], [referral(name="R1"), referral(name="R2", status="Cancelled")], nov
 	)
 	assert [(l.referral, l.rule, l.amount) for l in dec] == [("R2", "HH admitted", Decimal("-50.00"))]
+
+
+def test_a_new_account_bonus_line_names_the_referral_the_rule_and_the_day():
+	first = referral(first_from_source=True)
+	lines = statement_lines("liaison@x", *NOV, [rule(new_account_bonus=Decimal("100"))], [first], [])
+	assert lines[-1] == Line(
+		"REF-1",
+		"HH admitted",
+		HUNTER,
+		NEW_ACCOUNT_BONUS,
+		date(2026, 11, 5),
+		Decimal("100.00"),
+		user="liaison@x",
+	)
