@@ -198,3 +198,9 @@ def test_names_of_codes_without_a_specialization():
 	assert qualified_specialty_name(TaxonomyCode("X", "", "Nursing", "", "", "")) == "Nursing"
 	assert qualified_specialty_name(TaxonomyCode("999Z00000X", "", "", "", "", "")) == "999Z00000X"
 	assert is_primary_care(TaxonomyCode("207QA0505X", "", "", "", "", "")) and not is_primary_care(None)
+
+
+def test_a_malformed_taxonomy_code_is_refused_by_name():
+	with pytest.raises(ValueError) as refused:
+		normalize_taxonomy_code("207Q-0000X")
+	assert str(refused.value) == "'207Q-0000X' is not a NUCC taxonomy code"
