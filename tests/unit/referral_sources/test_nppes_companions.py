@@ -262,3 +262,15 @@ def test_zip_members_two_folders_deep_are_found_by_their_file_name(tmp_path):
 	with zipfile.ZipFile(path, "w") as archive:
 		archive.writestr("NPPES/Data/othername_pfile_20050523-20251109.csv", OTHER.read_bytes())
 	assert companions_in_zip(str(path)) == [OTHER_NAME]
+
+
+def test_a_companion_file_without_an_optional_column_reads_it_as_empty():
+	(item,) = read_other_names(
+		io.BytesIO(b'"NPI","Provider Other Organization Name"\n"1134856982","Empire Health Systems"\n')
+	)
+	assert (item.name, item.type_code) == ("Empire Health Systems", "")
+
+
+def test_a_byte_order_mark_before_the_first_column_name_is_ignored():
+	text = "\ufeff" + OTHER.read_text()
+	assert len(list(read_other_names(io.StringIO(text, newline="")))) == 200
