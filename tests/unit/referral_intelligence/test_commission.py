@@ -397,3 +397,18 @@ def test_a_new_account_bonus_line_names_the_referral_the_rule_and_the_day():
 		Decimal("100.00"),
 		user="liaison@x",
 	)
+
+
+def test_a_clawback_written_before_lines_named_their_person_still_cancels_its_payment():
+	paid = Line("REF-1", "HH admitted", HUNTER, COMMISSION, date(2026, 11, 5), Decimal("50.00"))
+	taken_back = Line(
+		"REF-1",
+		"HH admitted",
+		HUNTER,
+		CLAWBACK,
+		date(2026, 12, 31),
+		Decimal("-50.00"),
+		reverses_kind=COMMISSION,
+	)
+	jan = statement_lines("liaison@x", *JAN, [rule()], [referral()], [paid, taken_back])
+	assert [(l.kind, l.amount) for l in jan] == [(COMMISSION, Decimal("50.00"))]

@@ -513,6 +513,7 @@ def test_a_sparse_registry_answer_reads_with_safe_defaults():
 		False,
 	)
 	bare = record_from_api({"number": 1760485387})
+	assert (bare.city, bare.state, bare.fax) == ("", "", "")
 	assert (bare.active, bare.address_line1, bare.taxonomies, bare.primary_taxonomy, bare.zip_code) == (
 		True,
 		"",
