@@ -43,3 +43,27 @@ def test_region_changes_how_local_numbers_parse():
 def test_normalising_is_idempotent():
 	once = normalize_phone("(718) 555-1234")
 	assert normalize_phone(once) == once
+
+
+def test_a_number_is_refused_saying_whether_it_is_no_number_or_not_a_valid_one():
+	with pytest.raises(InvalidPhoneNumberError) as unreadable:
+		normalize_phone("abc")
+	assert str(unreadable.value) == "'abc' is not a phone number"
+	with pytest.raises(InvalidPhoneNumberError) as invalid:
+		normalize_phone("212555")
+	assert str(invalid.value) == "'212555' is not a valid phone number"
+
+
+def test_a_national_number_is_read_in_the_region_asked_for():
+	assert format_phone("02071234567", "GB") == "020 7123 4567"
+	assert format_phone(None) == "" and dial_string(None) == ""
+	assert dial_string("+12125550100") == "+12125550100"
+
+
+@pytest.mark.parametrize(
+	"region, known", [("US", True), ("gb", True), ("ZZ", False), ("", False), (None, False)]
+)
+def test_a_default_region_must_be_one_the_phone_rules_know(region, known):
+	from referral_crm.core.phone import is_known_region
+
+	assert is_known_region(region) is known

@@ -25,3 +25,12 @@ def test_weeks_ending_lists_oldest_first():
 
 def test_unknown_day_means_monday():
 	assert weekday_number(None) == 0
+
+
+def test_the_last_complete_week_starts_on_the_chosen_weekday():
+	from datetime import date
+
+	from referral_crm.core.weeks import last_complete_week
+
+	assert last_complete_week(date(2026, 11, 25)) == date(2026, 11, 16)
+	assert last_complete_week(date(2026, 11, 25), 6) == date(2026, 11, 15)

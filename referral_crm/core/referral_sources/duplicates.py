@@ -110,10 +110,9 @@ def find_duplicate_pairs(
 	for members in _blocks(records, names):
 		for x, i in enumerate(members):
 			for j in members[x + 1 :]:
-				key = (i, j) if i < j else (j, i)
-				if key in seen:
+				if (i, j) in seen:  # blocks list their members in ascending order, so i < j
 					continue
-				seen.add(key)
+				seen.add((i, j))
 				score, reasons = score_pair(records[i], records[j], names[i], names[j])
 				if score >= threshold:
 					a, b = sorted((records[i].id, records[j].id))

@@ -202,7 +202,7 @@ def nppes_phone(raw: str) -> str:
 	Validity is decided for the whole number: within one area code and exchange the numbering plan
 	can allow some line numbers and not others (876-606-0xxx is valid, 876-606-2xxx is not).
 	"""
-	return _normalized(raw) if raw else ""
+	return _normalized(raw)
 
 
 @lru_cache(maxsize=65536)
@@ -241,9 +241,6 @@ class _Columns:
 		self.entity = position["Entity Type Code"]
 		self.state = position.get("Provider Business Practice Location Address State Name")
 		self.postal = position.get("Provider Business Practice Location Address Postal Code")
-		self.country = position.get(
-			"Provider Business Practice Location Address Country Code (If outside U.S.)"
-		)
 		self.taxonomy = [
 			(
 				position.get(f"Healthcare Provider Taxonomy Code_{i}"),
@@ -256,7 +253,7 @@ class _Columns:
 		self.width = len(header)
 
 
-def open_cms_text(source, member: str = "npidata") -> tuple[Iterable[str], object]:
+def open_cms_text(source, member: str) -> tuple[Iterable[str], object]:
 	"""A text stream over a CSV path, a zip path (its `member`_pfile CSV) or an open binary/text stream."""
 	if hasattr(source, "read"):
 		stream = (
@@ -526,7 +523,7 @@ def record_from_api(result: dict) -> NppesRecord:
 		try:
 			codes.append(normalize_taxonomy_code(t.get("code")))
 		except ValueError:
-			codes.append(str(t.get("code") or "").upper())
+			codes.append(str(t.get("code")).upper())  # a code that fails is never empty
 	primary = next(
 		(c for t, c in zip(taxonomies, codes, strict=True) if t.get("primary")), codes[0] if codes else ""
 	)

@@ -81,7 +81,7 @@ class Endpoint:
 
 
 def _key(name: str) -> str:
-	return re.sub(r"[^a-z0-9]", "", name.lower().lstrip("\ufeff"))
+	return re.sub(r"[^a-z0-9]", "", name.lower())  # a byte-order mark goes with the other non-letters
 
 
 def _positions(header: list[str], wanted: dict[str, tuple[str, ...]], kind: str) -> dict[str, int | None]:

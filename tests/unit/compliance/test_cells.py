@@ -50,3 +50,11 @@ def test_what_is_refused_is_always_quoted_and_quoting_only_adds_an_apostrophe(va
 	if is_formula(value):
 		assert safe_cell(value).startswith("'")
 	assert safe_cell(value) in (value, "'" + value)
+
+
+def test_a_letter_before_the_equals_sign_makes_the_cell_text():
+	assert not is_formula("X=1+1") and safe_cell("XX=1+1") == "XX=1+1"
+
+
+def test_a_line_feed_before_the_equals_sign_makes_the_cell_text():
+	assert not is_formula("\n=1+1") and safe_cell("\n=1+1") == "\n=1+1"

@@ -60,3 +60,20 @@ def test_a_provider_who_works_at_two_practices_has_one_yearly_total():
 	totals = yearly_totals([at_bronx, at_harlem], 2026)
 	assert totals["Dr A"] == 410.0
 	assert limit_check(totals["Dr A"], 100, limit=507) == BLOCK
+
+
+def test_a_check_in_exactly_at_the_radius_is_verified():
+	from referral_crm.core.field.field import check_in_distance
+
+	device, office = (40.8176, -73.9182), (40.8186, -73.9182)
+	assert is_verified(device, office, radius_metres=check_in_distance(device, office)) == (True, 111)
+
+
+def test_a_days_mileage_is_given_to_a_tenth_and_a_yearly_total_to_the_cent():
+	assert day_miles((40.0, -74.0), [(40.1, -74.0)], None) == 9.0
+	lunch = Spend(date(2026, 3, 1), 100.0, ("D1", "D2", "D3"))
+	assert yearly_totals([lunch], 2026) == {"D1": 33.33, "D2": 33.33, "D3": 33.33}
+
+
+def test_the_warning_starts_exactly_at_its_share_of_the_limit():
+	assert limit_check(70, 10, 100, 0.8) == WARN and limit_check(70, 9.99, 100, 0.8) == OK

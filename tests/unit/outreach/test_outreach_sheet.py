@@ -152,3 +152,82 @@ def test_dates_as_people_write_them(text, expected):
 
 	assert parse_date(text) == expected
 	assert parse_date("") is None and parse_date(None) is None
+
+
+def test_every_column_of_a_row_lands_in_its_field():
+	from referral_crm.core.outreach.outreach_sheet import SheetRow
+
+	full = dict(SEED_ROW, **{"Address2": "Suite 2", "Practice": "Flushing Family Medicine"})
+	rows, errors = parse_sheet([full])
+	assert errors == []
+	assert rows == [
+		SheetRow(
+			line=2,
+			agent="AFTAB",
+			last_contact=date(2019, 11, 12),
+			channel="Phone Call",
+			outcome="Spoke with Office Staff",
+			remarks="Spoke to Lisa. She is the one that sends referrals. She will send",
+			next_step="call back",
+			follow_up_date=date(2020, 1, 12),
+			practice_name="Flushing Family Medicine",
+			first_name="Carlos",
+			last_name="Ortiz",
+			gender="Male",
+			specialty="Primary Care Provider (PCP)",
+			is_pcp=True,
+			phone="+17189398440",
+			fax="+17189395378",
+			address_line1="14242 41st Ave",
+			address_line2="Suite 2",
+			city="Flushing",
+			state="NY",
+			zip_code="11355",
+		)
+	]
+
+
+def test_a_row_with_only_a_first_name_is_read_with_no_visit():
+	rows, errors = parse_sheet([dict.fromkeys(SEED_ROW, "") | {"First Name": "Carlos"}])
+	assert errors == []
+	assert (rows[0].first_name, rows[0].last_name, rows[0].channel, rows[0].outcome) == ("Carlos", "", "", "")
+
+
+def test_headers_written_with_underscores_are_the_same_columns():
+	sheet = {"first_name": "Carlos", "LAST_NAME": "Ortiz", "zip_code": "11355", "Address_2": "Suite 2"}
+	rows, errors = parse_sheet([sheet])
+	assert errors == []
+	assert (rows[0].first_name, rows[0].last_name, rows[0].zip_code, rows[0].address_line2) == (
+		"Carlos",
+		"Ortiz",
+		"11355",
+		"Suite 2",
+	)
+
+
+def test_cells_past_the_last_header_of_a_csv_row_are_not_read_into_a_missing_column():
+	"""csv.DictReader files the cells of a row longer than its header under the key None."""
+	import csv
+	import io
+
+	text = "First Name,Last Name,Phone\nCarlos,Ortiz,7189398440,extra,cells\n"
+	rows, errors = parse_sheet(list(csv.DictReader(io.StringIO(text))))
+	assert errors == []
+	assert (rows[0].practice_name, rows[0].remarks, rows[0].agent) == ("", "", "")
+
+
+@pytest.mark.parametrize(
+	"code, expected",
+	[
+		("NO_ANSWER", ("Phone Call", "No Answer")),
+		("LEFT_MESSAGE", ("Phone Call", "Left Voicemail")),
+		("do_not_call", ("Phone Call", "Asked Not to Contact")),
+	],
+)
+def test_outcome_codes_exported_with_underscores_read_as_words(code, expected):
+	assert visit_outcome(code) == expected
+
+
+def test_an_empty_next_step_is_no_date_and_no_note():
+	assert split_next_step(None) == (None, "")
+	assert split_next_step("  ") == (None, "")

@@ -13,6 +13,7 @@ from referral_crm.core.referral_intelligence.commission import (
 	NEW_ACCOUNT_BONUS,
 	RECEIVED,
 	START_OF_CARE,
+	Line,
 	ReferralFacts,
 	Rule,
 	counts_under,
@@ -295,3 +296,119 @@ def test_the_new_account_bonus_is_paid_once_however_often_the_month_is_recounted
 	paid = statement_lines("liaison@x", *NOV, rules, [first], [])
 	assert statement_lines("liaison@x", *NOV, rules, [first], paid) == []
 	assert [l.kind for l in statement_lines("coord@x", *NOV, rules, [first], paid)] == [], "the opener's only"
+
+
+def test_a_rule_with_an_unknown_basis_is_refused_by_name():
+	import pytest
+
+	from referral_crm.core.referral_intelligence.commission import basis_date
+
+	with pytest.raises(ValueError) as refused:
+		basis_date(rule(basis="Referral Discharged"), referral())
+	assert str(refused.value) == "unknown commission basis 'Referral Discharged'"
+
+
+def test_a_commission_line_names_the_referral_the_rule_and_the_day_it_counts():
+	(line,) = statement_lines(
+		"liaison@x", *NOV, [rule()], [referral(admitted=datetime(2026, 11, 30, 17))], []
+	)
+	assert line == Line(
+		"REF-1", "HH admitted", HUNTER, COMMISSION, date(2026, 11, 30), Decimal("50.00"), user="liaison@x"
+	)
+
+
+def test_a_referral_listed_twice_is_paid_once():
+	assert total(statement_lines("liaison@x", *NOV, [rule()], [referral(), referral()], [])) == Decimal(
+		"50.00"
+	)
+
+
+def test_a_rule_the_referral_does_not_meet_does_not_stop_the_next_rule():
+	rules = [rule(name="Hospice", service_line="Hospice"), rule()]
+	assert [l.rule for l in statement_lines("liaison@x", *NOV, rules, [referral()], [])] == ["HH admitted"]
+
+
+def test_half_a_cent_of_a_split_is_rounded_up():
+	split = rule(amount=Decimal("12.25"), hunter_share=Decimal(50), farmer_share=Decimal(50))
+	assert total(statement_lines("liaison@x", *NOV, [split], [referral()], [])) == Decimal("6.13")
+
+
+def test_an_amount_under_a_dollar_is_paid_once_and_taken_back_whole():
+	small = [rule(amount=Decimal("1"), hunter_share=Decimal(60))]
+	nov = statement_lines("liaison@x", *NOV, small, [referral()], [])
+	assert total(nov) == Decimal("0.60")
+	assert statement_lines("liaison@x", *NOV, small, [referral()], nov) == []
+	dec = statement_lines("liaison@x", *DEC, small, [referral(status="Cancelled")], nov)
+	assert [(l.kind, l.amount) for l in dec] == [(CLAWBACK, Decimal("-0.60"))]
+
+
+def test_an_earlier_line_without_a_person_is_the_statement_owners_and_is_taken_back_from_them():
+	"""Lines written before statements named their person carry no user."""
+	old = Line("REF-1", "HH admitted", HUNTER, COMMISSION, date(2026, 11, 5), Decimal("50.00"))
+	dec = statement_lines("liaison@x", *DEC, [rule()], [referral(status="Cancelled")], [old])
+	assert dec == [
+		Line(
+			"REF-1",
+			"HH admitted",
+			HUNTER,
+			CLAWBACK,
+			date(2026, 12, 31),
+			Decimal("-50.00"),
+			reverses_kind=COMMISSION,
+			user="liaison@x",
+		)
+	]
+	assert statement_lines("liaison@x", *DEC, [rule()], [referral()], [old]) == []
+
+
+def test_the_order_earlier_lines_come_in_does_not_change_a_statement():
+	import itertools
+
+	rules = [rule()]
+	paid_a = statement_lines("a@x", *NOV, rules, [referral(hunter="a@x")], [])
+	moved = referral(hunter="b@x")
+	taken_back = statement_lines("a@x", *DEC, rules, [moved], paid_a)
+	paid_b = statement_lines("b@x", *JAN, rules, [moved], paid_a + taken_back)
+	for earlier in itertools.permutations(paid_a + taken_back + paid_b):
+		for person in ("a@x", "b@x"):
+			assert statement_lines(person, *FEB, rules, [moved], list(earlier)) == []
+
+
+def test_each_paid_line_is_judged_on_its_own_for_a_clawback():
+	"""A rule switched off, or a referral still counting, does not stop the next line being taken back."""
+	rules = [rule(name="Old rate"), rule()]
+	nov = statement_lines("liaison@x", *NOV, rules, [referral(name="R1"), referral(name="R2")], [])
+	assert len(nov) == 4
+	dec = statement_lines(
+		"liaison@x", *DEC, [rule()], [referral(name="R1"), referral(name="R2", status="Cancelled")], nov
+	)
+	assert [(l.referral, l.rule, l.amount) for l in dec] == [("R2", "HH admitted", Decimal("-50.00"))]
+
+
+def test_a_new_account_bonus_line_names_the_referral_the_rule_and_the_day():
+	first = referral(first_from_source=True)
+	lines = statement_lines("liaison@x", *NOV, [rule(new_account_bonus=Decimal("100"))], [first], [])
+	assert lines[-1] == Line(
+		"REF-1",
+		"HH admitted",
+		HUNTER,
+		NEW_ACCOUNT_BONUS,
+		date(2026, 11, 5),
+		Decimal("100.00"),
+		user="liaison@x",
+	)
+
+
+def test_a_clawback_written_before_lines_named_their_person_still_cancels_its_payment():
+	paid = Line("REF-1", "HH admitted", HUNTER, COMMISSION, date(2026, 11, 5), Decimal("50.00"))
+	taken_back = Line(
+		"REF-1",
+		"HH admitted",
+		HUNTER,
+		CLAWBACK,
+		date(2026, 12, 31),
+		Decimal("-50.00"),
+		reverses_kind=COMMISSION,
+	)
+	jan = statement_lines("liaison@x", *JAN, [rule()], [referral()], [paid, taken_back])
+	assert [(l.kind, l.amount) for l in jan] == [(COMMISSION, Decimal("50.00"))]

@@ -245,3 +245,46 @@ def test_liaison_weeks_from_counts_match_the_visits_one_by_one():
 	assert liaison_weeks(grouped, grouped_referrals, 0, channels) == liaison_weeks(
 		visits, referrals, 0, channels
 	)
+
+
+def test_a_funnel_with_no_admission_or_discharge_yet():
+	steps = funnel({"Received": 4}, 0)
+	assert [(s.stage, s.referrals, s.lost) for s in steps] == [
+		("Received", 4, None),
+		("Accepted", 0, 4),
+		("Admitted", 0, 0),
+		("Discharged", 0, 0),
+	]
+
+
+def test_a_card_lists_the_three_commonest_non_admit_reasons():
+	from collections import Counter
+
+	from referral_crm.core.referral_intelligence.reports import SourceCard
+
+	card = SourceCard(
+		non_admit_reasons=Counter({"Other": 4, "No-Show": 3, "Patient Declined": 2, "Unable to Reach": 1})
+	)
+	assert card.top_reasons() == "Other (4), No-Show (3), Patient Declined (2)"
+
+
+def test_a_slow_start_of_care_is_counted_in_whole_hours():
+	rows = [
+		{
+			"source": "P1",
+			"status": "Admitted",
+			"received_at": datetime(2026, 10, 1, 8),
+			"start_of_care": datetime(2026, 10, 1, 8) + timedelta(hours=1000),
+		}
+	]
+	assert source_cards(rows)["P1"].median_hours_to_soc == 1000.0
+
+
+def test_a_liaisons_week_counts_every_referral_but_cancelled_ones_from_the_chosen_weekday():
+	referrals = [
+		{"user": "a", "received_at": datetime(2026, 11, 15, 9), "status": "Received"},  # a Sunday
+		{"user": "a", "received_at": datetime(2026, 11, 16, 9), "status": "Admitted"},
+		{"user": "a", "received_at": datetime(2026, 11, 16, 9), "status": "Cancelled"},
+	]
+	rows = liaison_weeks([], referrals, 6, ["In Person"])
+	assert [(r["week_start"], r["referrals"]) for r in rows] == [(date(2026, 11, 15), 2)]

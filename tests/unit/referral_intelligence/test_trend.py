@@ -243,3 +243,30 @@ def test_weeks_a_source_sent_nothing_are_missing_and_count_as_none():
 	only_early = {"PRAC-1": {week: 5 for week in weeks[:-3]}}
 	(finding,) = assess_sources(only_early, weeks, SETTINGS).values()
 	assert finding.kind == GONE_QUIET
+
+
+def test_a_source_averaging_exactly_the_minimum_is_judged_over_the_last_weeks_too():
+	"""One a week for eight weeks, then four a week for four: a lasting spike, judged over the four."""
+	finding = judge_source([1] * 8 + [4] * 4, AlertSettings())
+	assert (finding.kind, finding.baseline_mean, finding.recent_weeks, finding.recent_total) == (
+		SPIKE,
+		1.0,
+		4,
+		16,
+	)
+
+
+def test_a_week_like_the_baseline_has_a_p_value_of_one_not_more():
+	finding = judge_source([3] * 12, AlertSettings(recent_weeks=1))
+	assert (finding.p_value, finding.recent_weeks, finding.recent_total) == (1.0, 1, None)
+
+
+def test_one_referral_after_an_empty_baseline():
+	"""Under no change the one referral falls in this week with probability 1 / (k + 1)."""
+	assert rate_ratio_p_values(1, 0, 8) == pytest.approx((1.0, 1 / 9))
+
+
+def test_impossible_counts_are_refused_by_name():
+	with pytest.raises(ValueError) as refused:
+		rate_ratio_p_values(-1, 5, 8)
+	assert str(refused.value) == "counts must be non-negative and the baseline at least one week"

@@ -3,6 +3,7 @@ from hypothesis import strategies as st
 
 from referral_crm.core.referral_sources.duplicates import (
 	Candidate,
+	all_names,
 	comparable_name,
 	find_duplicate_pairs,
 	score_pair,
@@ -107,3 +108,88 @@ def test_an_other_name_finds_the_office_a_person_typed_by_its_sign():
 	assert pairs(legal, typed)[("P1", "P2")].score == 100
 	without = Candidate("P1", legal.name, npi=legal.npi, address_line1=legal.address_line1, zip_code="10467")
 	assert ("P1", "P2") not in pairs(without, typed)
+
+
+def test_a_shared_number_adds_half_the_name_likeness_to_fifty_and_each_further_reason_five():
+	one = Candidate("P1", "Bronx Primary Care", phone="+17185550100", fax="+17185550101")
+	west = Candidate("P2", "Bronx Primary Care West", phone="+17185550100")
+	assert score_pair(one, west, all_names(one), all_names(west)) == (94, ("names 88% alike", "same phone"))
+	west_fax = Candidate("P2", "Bronx Primary Care West", phone="+17185550100", fax="+17185550101")
+	assert score_pair(one, west_fax, all_names(one), all_names(west_fax)) == (
+		99,
+		("names 88% alike", "same phone", "same fax"),
+	)
+
+
+def test_a_score_never_passes_100():
+	same = Candidate(
+		"P1",
+		"Bronx Primary Care",
+		phone="+17185550100",
+		fax="+17185550101",
+		address_line1="600 E 161st St",
+		zip_code="10451",
+	)
+	twin = Candidate(
+		"P2", same.name, phone=same.phone, fax=same.fax, address_line1=same.address_line1, zip_code="10451"
+	)
+	assert score_pair(same, twin, all_names(same), all_names(twin)) == (
+		100,
+		("names 100% alike", "same phone", "same fax", "same address"),
+	)
+
+
+def test_names_may_be_given_as_one_text_each():
+	a, b = Candidate("P1", "x", phone="+17185550100"), Candidate("P2", "y", phone="+17185550100")
+	assert score_pair(a, b, "bronx primary care", "bronx primary care west") == (
+		94,
+		("names 88% alike", "same phone"),
+	)
+
+
+def test_records_without_names_sharing_a_number_are_fifty_alike():
+	a, b = Candidate("P1", "", phone="+17185550100"), Candidate("P2", "", phone="+17185550100")
+	assert score_pair(a, b, ("",), ("",)) == (50, ("names 0% alike", "same phone"))
+	assert pairs(a, b, threshold=50)[("P1", "P2")].score == 50
+
+
+def test_an_address_alone_brings_two_records_together():
+	"""Names starting with different words meet on nothing but the street address."""
+	found = pairs(
+		Candidate("P1", "Medical Arts Concourse", address_line1="600 E 161st St", zip_code="10451"),
+		Candidate("P2", "Concourse Medical Arts", address_line1="600 E. 161ST ST.", zip_code="10451"),
+	)
+	assert found[("P1", "P2")].reasons == ("names 100% alike", "same address")
+
+
+def test_a_one_word_name_is_compared_across_the_three_digit_zip_area():
+	found = pairs(
+		Candidate("P1", "Montefiore", zip_code="10451"),
+		Candidate("P2", "Montefiore", zip_code="10467"),
+		Candidate("P3", "Montefiore", zip_code="11355"),
+		threshold=70,
+	)
+	assert list(found) == [("P1", "P2")] and found[("P1", "P2")].score == 70
+
+
+def test_a_number_shared_by_up_to_200_records_is_evidence_and_by_more_a_switchboard():
+	def sharing(n):
+		return [Candidate(f"P{i:03d}", f"Office {i}", phone="+17185550100") for i in range(n)]
+
+	assert len(find_duplicate_pairs(sharing(200), threshold=0)) == 200 * 199 // 2
+	assert find_duplicate_pairs(sharing(201), threshold=0) == []
+
+
+def test_every_pair_of_three_duplicates_is_found_once_whatever_blocks_they_meet_in():
+	street = {"address_line1": "600 E 161st St", "zip_code": "10451"}
+	found = pairs(
+		Candidate("P1", "Bronx Primary Care", phone="+17185550100", **street),
+		Candidate("P2", "Bronx Primary Care", phone="+17185550100", **street),
+		Candidate("P3", "Bronx Primary Care", **street),
+	)
+	assert sorted(found) == [("P1", "P2"), ("P1", "P3"), ("P2", "P3")]
+	assert [p.reasons for p in found.values()] == [
+		("names 100% alike", "same phone", "same address"),
+		("names 100% alike", "same address"),
+		("names 100% alike", "same address"),
+	]

@@ -21,3 +21,10 @@ def test_an_empty_float_field_is_not_a_point():
 	assert not is_valid_point(None, -73.9)
 	assert not is_valid_point(91, 0)
 	assert is_valid_point(40.8, -73.9)
+
+
+def test_the_poles_and_the_date_line_are_points_and_beyond_them_is_not():
+	assert is_valid_point(-90, 10) and is_valid_point(90, 10)
+	assert is_valid_point(10, -180) and is_valid_point(10, 180)
+	assert not is_valid_point(-90.5, 10) and not is_valid_point(90.5, 10)
+	assert not is_valid_point(10, -180.5) and not is_valid_point(10, 180.5)

@@ -1,4 +1,4 @@
-from referral_crm.core.referral_sources.matching import best_match, name_similarity, normalize_name
+from referral_crm.core.referral_sources.matching import Match, best_match, name_similarity, normalize_name
 
 CANDIDATES = [
 	{"name": "PROV-1", "provider_name": "Ana Rivera, MD", "phone": "+17185550142", "fax": "+17185550143"},
@@ -29,3 +29,24 @@ def test_a_shared_number_tips_a_close_name():
 def test_strangers_do_not_match():
 	assert best_match("Priya Patel", ["+19175550000"], CANDIDATES) is None
 	assert best_match("", [], CANDIDATES) is None
+
+
+def test_a_shared_phone_adds_a_tenth_to_the_name_and_a_score_stops_at_one():
+	office = [{"name": "PR-1", "provider_name": "A. Rivera", "phone": "+17185550100"}]
+	assert best_match("Ana Rivera", ["+17185550100"], office) == Match("PR-1", 0.989)
+	assert best_match("Ana Rivera", [], office) is None
+	exact = [{"name": "PR-1", "provider_name": "Ana Rivera", "phone": "+17185550100"}]
+	assert best_match("Ana Rivera", ["+17185550100"], exact) == Match("PR-1", 1.0)
+
+
+def test_a_score_exactly_at_the_threshold_matches_and_the_first_of_equals_wins():
+	close = [{"name": "PR-2", "provider_name": "Ana Riviera"}]
+	at = name_similarity("Ana Rivera", "Ana Riviera")
+	assert best_match("Ana Rivera", [], close, threshold=at) == Match("PR-2", 0.952)
+	twins = [{"name": "PR-1", "provider_name": "Ana Rivera"}, {"name": "PR-2", "provider_name": "Rivera Ana"}]
+	assert best_match("Ana Rivera", [], twins) == Match("PR-1", 1.0)
+
+
+def test_no_name_is_like_no_name():
+	assert name_similarity("", "") == 0.0 and name_similarity(None, None) == 0.0
+	assert normalize_name(None) == ""

@@ -34,3 +34,7 @@ def test_proper_case_is_idempotent(text):
 def test_display_name_joins_the_parts_that_exist():
 	assert provider_display_name("Ana", "M", "Rivera", "MD") == "Ana M Rivera, MD"
 	assert provider_display_name("Ana", None, "Rivera", " ") == "Ana Rivera"
+
+
+def test_mc_alone_is_a_word_and_mc_before_a_letter_capitalises_it():
+	assert proper_case("MC") == "Mc" and proper_case("MCA") == "McA"

@@ -94,3 +94,17 @@ def test_only_ascii_digits_are_npi_digits(typed):
 	assert not is_valid_npi(typed)
 	with pytest.raises(InvalidNPIError, match="10 digits"):
 		validate_npi(typed)
+
+
+def test_a_stray_letter_is_not_cleaned_away():
+	assert clean_npi("1234567893X") == "1234567893X"
+	assert clean_npi(None) == ""
+	with pytest.raises(InvalidNPIError):
+		validate_npi("1234567893X")
+
+
+def test_the_check_digit_needs_nine_digits_and_says_so():
+	for first_nine in ("12345678X", "12345678"):
+		with pytest.raises(InvalidNPIError) as refused:
+			npi_check_digit(first_nine)
+		assert str(refused.value) == "The first nine digits of an NPI must be nine digits"

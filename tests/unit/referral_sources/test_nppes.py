@@ -513,6 +513,7 @@ def test_a_sparse_registry_answer_reads_with_safe_defaults():
 		False,
 	)
 	bare = record_from_api({"number": 1760485387})
+	assert (bare.city, bare.state, bare.fax) == ("", "", "")
 	assert (bare.active, bare.address_line1, bare.taxonomies, bare.primary_taxonomy, bare.zip_code) == (
 		True,
 		"",
@@ -522,3 +523,252 @@ def test_a_sparse_registry_answer_reads_with_safe_defaults():
 	)
 	lower = record_from_api({"number": "1760485387", "enumeration_type": "npi-2", "basic": {"status": "d"}})
 	assert (lower.entity_type, lower.active) == (2, False)
+
+
+def test_a_file_row_reads_in_full():
+	"""Every field of an individual's row, a second address line and a deactivation that was undone."""
+	cells = dict(zip(NPPES_HEADER, ROWS[2], strict=True))
+	cells.update(
+		{
+			"Provider Second Line Business Practice Location Address": "SUITE 4B",
+			"NPI Deactivation Date": "03/01/2020",
+			"NPI Reactivation Date": "03/01/2020",
+		}
+	)
+	(record,) = read_nppes(io.BytesIO(csv_bytes([row(**cells)])))
+	assert record == NppesRecord(
+		line=2,
+		npi=DOC_NPI,
+		entity_type=1,
+		active=True,
+		first_name="ANA",
+		middle_name="M",
+		last_name="RIVERA",
+		credential="MD",
+		gender="Female",
+		address_line1="600 E 161ST ST",
+		address_line2="SUITE 4B",
+		city="BRONX",
+		state="NY",
+		zip_code="10451",
+		phone="+17185550100",
+		fax="+17185550101",
+		primary_taxonomy="207R00000X",
+		taxonomies=("207RC0000X", "207R00000X", "207RG0300X"),
+		enumeration_date=date(2005, 5, 23),
+		last_update_date=date(2025, 2, 1),
+		deactivation_date=date(2020, 3, 1),
+	), "reactivated on the day of its deactivation, the NPI is active"
+
+
+def test_a_provider_deactivated_and_not_reactivated_is_inactive_with_its_date():
+	cells = {"NPI": DOC_NPI, "Entity Type Code": "1", "NPI Deactivation Date": "03/01/2024", **LOCATION}
+	(record,) = read_nppes(io.BytesIO(csv_bytes([row(**cells)])))
+	assert (record.active, record.deactivation_date) == (False, date(2024, 3, 1))
+
+
+def test_a_sex_code_other_than_m_or_f_leaves_the_gender_empty():
+	(record,) = read_nppes(
+		io.BytesIO(csv_bytes([row(**{"NPI": DOC_NPI, "Entity Type Code": "1", "Provider Sex Code": "U"})]))
+	)
+	assert record.gender == ""
+
+
+def test_the_primary_taxonomy_is_the_first_flagged_and_else_the_first_listed():
+	flagged_twice = {
+		"NPI": DOC_NPI,
+		"Entity Type Code": "1",
+		"Healthcare Provider Taxonomy Code_1": "207RC0000X",
+		"Healthcare Provider Primary Taxonomy Switch_1": "y",
+		"Healthcare Provider Taxonomy Code_2": "207R00000X",
+		"Healthcare Provider Primary Taxonomy Switch_2": "Y",
+	}
+	none_flagged = {
+		"NPI": ORG_NPI,
+		"Entity Type Code": "2",
+		"Healthcare Provider Taxonomy Code_1": "261QP2300X",
+		"Healthcare Provider Primary Taxonomy Switch_1": "N",
+	}
+	gap_then_last_slot = {
+		"NPI": SUB_NPI,
+		"Entity Type Code": "2",
+		"Healthcare Provider Taxonomy Code_2": "251E00000X",
+		"Healthcare Provider Taxonomy Code_15": "261QP2300X",
+		"Healthcare Provider Primary Taxonomy Switch_15": "Y",
+	}
+	found = records(read([row(**flagged_twice), row(**none_flagged), row(**gap_then_last_slot)]))
+	assert found[DOC_NPI].primary_taxonomy == "207RC0000X"
+	assert (found[ORG_NPI].taxonomies, found[ORG_NPI].primary_taxonomy) == (("261QP2300X",), "261QP2300X")
+	assert (found[SUB_NPI].taxonomies, found[SUB_NPI].primary_taxonomy) == (
+		("251E00000X", "261QP2300X"),
+		"261QP2300X",
+	)
+
+
+def test_a_canadian_office_gets_no_phone_or_fax_though_its_numbers_dial_like_us_ones():
+	cells = {
+		"NPI": ABROAD_NPI,
+		"Entity Type Code": "1",
+		"Provider Business Practice Location Address Postal Code": "M5V 2T6",
+		"Provider Business Practice Location Address Country Code (If outside U.S.)": "CA",
+		"Provider Business Practice Location Address Telephone Number": "4165550100",
+		"Provider Business Practice Location Address Fax Number": "4165550101",
+	}
+	(record,) = read_nppes(io.BytesIO(csv_bytes([row(**cells)])))
+	assert (record.country_code, record.zip_code, record.phone, record.fax) == ("CA", "M5V 2T6", "", "")
+
+
+@pytest.mark.parametrize(
+	"postal, zip_code",
+	[("104511234", "10451"), ("10451-1234", "10451"), ("10451", "10451"), ("2118", ""), ("1045A", "")],
+)
+def test_a_us_zip_is_five_or_nine_digits_and_anything_else_is_dropped(postal, zip_code):
+	cells = {**LOCATION, "Provider Business Practice Location Address Postal Code": postal}
+	(record,) = read_nppes(io.BytesIO(csv_bytes([row(**{"NPI": DOC_NPI, "Entity Type Code": "1", **cells})])))
+	assert record.zip_code == zip_code
+
+
+def test_a_file_missing_its_key_columns_is_refused_naming_them():
+	with pytest.raises(ValueError) as refused:
+		list(read_nppes(io.BytesIO(b"NPI,Provider First Name\n1234567893,ANA\n")))
+	assert str(refused.value) == "not an NPPES file: no Entity Type Code, Last Update Date column"
+
+
+def test_an_empty_file_has_no_rows():
+	assert list(read_nppes(io.BytesIO(b""))) == []
+
+
+def test_a_file_with_only_some_columns_reads_what_it_has():
+	"""Only the three columns every NPPES file has, the entity's name and the deactivation date."""
+	text = (
+		"NPI,Entity Type Code,Last Update Date,Provider Last Name (Legal Name),NPI Deactivation Date\n"
+		f"{DOC_NPI},1,02/01/2025,RIVERA,\n"
+		f"{GONE_NPI},,03/02/2024,,03/01/2024\n"
+	)
+	doc, gone = read_nppes(io.BytesIO(text.encode()))
+	assert doc == NppesRecord(
+		line=2, npi=DOC_NPI, entity_type=1, active=True, last_name="RIVERA", last_update_date=date(2025, 2, 1)
+	)
+	assert gone == NppesRecord(
+		line=3,
+		npi=GONE_NPI,
+		entity_type=0,
+		active=False,
+		last_update_date=date(2024, 3, 2),
+		deactivation_date=date(2024, 3, 1),
+	)
+
+
+def test_an_open_text_stream_is_read_as_it_is_byte_order_mark_and_all():
+	"""A stream a caller opened without "utf-8-sig" still starts with the mark before the first name."""
+	rows = csv_bytes(ROWS[:1]).decode().split("\r\n", 1)[1]
+	text = "\ufeff" + ",".join(NPPES_HEADER) + "\r\n" + rows
+	(record,) = read_nppes(io.StringIO(text, newline=""))
+	assert (record.npi, record.organization_name) == (ORG_NPI, "BRONX PRIMARY CARE PLLC")
+
+
+def crlf_inside_a_field() -> bytes:
+	cells = dict(zip(NPPES_HEADER, ROWS[0], strict=True))
+	cells["Provider First Line Business Practice Location Address"] = "600 E 161ST ST\r\nBLDG 2"
+	return csv_bytes([row(**cells)])
+
+
+def test_a_line_break_inside_a_quoted_field_is_kept_as_cms_wrote_it_whatever_the_source(tmp_path):
+	path = tmp_path / "npidata_pfile_20050523-20251109.csv"
+	path.write_bytes(crlf_inside_a_field())
+	zipped = tmp_path / "NPPES_Data_Dissemination.zip"
+	with zipfile.ZipFile(zipped, "w") as archive:
+		archive.writestr(path.name, crlf_inside_a_field())
+	for source in (io.BytesIO(crlf_inside_a_field()), str(path), str(zipped)):
+		(record,) = read_nppes(source)
+		assert record.address_line1 == "600 E 161ST ST\r\nBLDG 2"
+
+
+def test_in_a_zip_each_file_is_found_by_its_own_name_not_its_folder(tmp_path):
+	path = tmp_path / "NPPES_Data_Dissemination.zip"
+	folder = "release/npidata_pfile_20050523-20251109"
+	with zipfile.ZipFile(path, "w") as archive:
+		archive.writestr(
+			f"{folder}/othername_pfile_20050523-20251109.csv", b"NPI,Provider Other Organization Name\n"
+		)
+		archive.writestr(f"{folder}/npidata_pfile_20050523-20251109.csv", csv_bytes(ROWS[:1]))
+	(record,) = read_nppes(str(path))
+	assert record.npi == ORG_NPI
+
+
+def test_a_zip_whose_only_csv_has_another_name_is_read_as_the_npi_file(tmp_path):
+	path = tmp_path / "download.zip"
+	with zipfile.ZipFile(path, "w") as archive:
+		archive.writestr("readme.txt", b"CMS")
+		archive.writestr("monthly.csv", csv_bytes(ROWS[:1]))
+	(record,) = read_nppes(str(path))
+	assert record.npi == ORG_NPI
+
+
+def test_the_row_estimate_of_a_csv_scales_the_first_rows_to_the_file_size(tmp_path):
+	path = tmp_path / "npidata_pfile.csv"
+	short, long = b"x" * 49 + b"\n", b"y" * 149 + b"\n"
+	path.write_bytes(short * 10 + long * 90)  # 14,000 bytes, 100 lines
+	assert estimate_rows(str(path), sample_bytes=500) == 14_000 // 50 - 1
+	assert estimate_rows(str(path)) == 99, "a file read whole is counted, its header left out"
+
+
+def test_the_row_estimate_of_a_zip_reads_its_largest_csv_and_never_its_file_header(tmp_path):
+	path = tmp_path / "NPPES_Data_Dissemination.zip"
+	with zipfile.ZipFile(path, "w") as archive:
+		archive.writestr("othername_pfile.csv", b"h\n" + b"a\n" * 3)
+		archive.writestr(
+			"npidata_pfile.csv", b"h\n" + b"b" * 49 + b"\n" + b"c" * 99 + b"\n" * 1 + b"d" * 99 + b"\n"
+		)
+	assert estimate_rows(str(path)) == 3
+	assert estimate_rows(str(path), sample_bytes=52) == int(252 / 26) - 1
+	header_only = tmp_path / "header_only.zip"
+	with zipfile.ZipFile(header_only, "w") as archive:
+		archive.writestr("npidata_pfile_fileheader.csv", b"h\n" * 5)
+	assert estimate_rows(str(header_only)) == 0
+
+
+@pytest.mark.parametrize(
+	"content, rows", [(b"", 0), (b"NPI,Entity Type Code", 0), (b"NPI,Entity Type Code\n", 0)]
+)
+def test_an_empty_or_header_only_file_is_estimated_at_no_rows(tmp_path, content, rows):
+	path = tmp_path / "npidata_pfile.csv"
+	path.write_bytes(content)
+	assert estimate_rows(str(path)) == rows
+
+
+def test_a_registry_answer_reads_the_sex_key_a_second_address_line_and_an_unlifted_deactivation():
+	result = registry_answer("npi_registry_npi1_individual.json")
+	basic = dict(result["basic"], sex="F", deactivation_date="2024-02-01", status="A")
+	del basic["gender"]
+	location = dict(
+		next(a for a in result["addresses"] if a["address_purpose"] == "LOCATION"), address_2="STE 2"
+	)
+	record = record_from_api({**result, "basic": basic, "addresses": [location]})
+	assert (record.gender, record.address_line2) == ("Female", "STE 2")
+	assert (record.active, record.deactivation_date) == (False, date(2024, 2, 1))
+	abroad = record_from_api(
+		{**result, "addresses": [dict(location, country_code="CA", fax_number="416-555-0101")]}
+	)
+	assert (abroad.phone, abroad.fax) == ("", "")
+
+
+def test_a_field_of_exactly_the_longest_published_length_is_read_and_a_longer_one_refused_alone():
+	from referral_crm.core.referral_sources.nppes import MAX_FIELD
+
+	def named(npi, name):
+		return row(
+			**{"NPI": npi, "Entity Type Code": "2", "Provider Organization Name (Legal Business Name)": name}
+		)
+
+	rows = [named(ORG_NPI, "A" * (MAX_FIELD + 1)), named(SUB_NPI, "B" * MAX_FIELD)]
+	refused, read_in = read_nppes(io.BytesIO(csv_bytes(rows)))
+	assert refused == NppesRowError(2, "a field longer than 300 characters")
+	assert (read_in.line, read_in.organization_name) == (3, "B" * 300)
+
+
+def test_a_row_failing_the_check_digit_shows_twenty_characters_of_it_and_the_next_row_is_read():
+	rows = [row(**{"NPI": "1234567890" * 3, "Entity Type Code": "1"}), ROWS[0]]
+	refused, read_in = read_nppes(io.BytesIO(csv_bytes(rows)))
+	assert refused == NppesRowError(2, "NPI '12345678901234567890' fails the check digit")
+	assert (read_in.line, read_in.npi) == (3, ORG_NPI)

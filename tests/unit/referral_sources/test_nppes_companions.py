@@ -238,3 +238,39 @@ def test_zip_members_in_a_folder_and_file_headers_alone(tmp_path):
 	assert companions_in_zip(str(path)) == [OTHER_NAME]
 	assert companions_in_zip(str(OTHER)) == []
 	assert len(list(read_other_names(str(path)))) == 200
+
+
+def test_an_other_name_row_without_a_name_or_with_a_long_bad_npi_is_an_error_on_its_line():
+	header = OTHER.read_text().splitlines()[0]
+	rows = '"1134856982","","3"\n"' + "1234567890" * 3 + '","Empire Health Systems","5"\n'
+	assert list(read_other_names(io.BytesIO(f"{header}\n{rows}".encode()))) == [
+		NppesRowError(2, "no other name"),
+		NppesRowError(3, "NPI '12345678901234567890' fails the check digit"),
+	]
+
+
+def test_a_companion_file_not_in_utf8_is_refused_by_its_name():
+	from referral_crm.core.errors import UnreadableFileError
+
+	with pytest.raises(UnreadableFileError) as refused:
+		list(read_other_names(io.BytesIO(OTHER.read_text().encode("utf-16"))))
+	assert str(refused.value) == "The file is not an NPPES Other Name CSV in UTF-8 (UnicodeDecodeError)."
+
+
+def test_zip_members_two_folders_deep_are_found_by_their_file_name(tmp_path):
+	path = tmp_path / "NPPES.zip"
+	with zipfile.ZipFile(path, "w") as archive:
+		archive.writestr("NPPES/Data/othername_pfile_20050523-20251109.csv", OTHER.read_bytes())
+	assert companions_in_zip(str(path)) == [OTHER_NAME]
+
+
+def test_a_companion_file_without_an_optional_column_reads_it_as_empty():
+	(item,) = read_other_names(
+		io.BytesIO(b'"NPI","Provider Other Organization Name"\n"1134856982","Empire Health Systems"\n')
+	)
+	assert (item.name, item.type_code) == ("Empire Health Systems", "")
+
+
+def test_a_byte_order_mark_before_the_first_column_name_is_ignored():
+	text = "\ufeff" + OTHER.read_text()
+	assert len(list(read_other_names(io.StringIO(text, newline="")))) == 200

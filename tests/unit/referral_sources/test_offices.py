@@ -26,3 +26,10 @@ def test_two_spellings_of_one_address_share_a_key():
 	assert address_key("10451", "600 E 161st St") != address_key("10452", "600 E 161st St")
 	assert address_key("", "600 E 161st St") is None
 	assert address_key("10451", " ") is None
+
+
+def test_an_address_key_keeps_the_street_letters_in_capitals():
+	from referral_crm.core.referral_sources.offices import address_key
+
+	assert address_key("10451-2345", "600 E. 161st St.") == ("10451", "600 E 161ST ST")
+	assert address_key("", "600 E 161st St") is None and address_key("10451", " .. ") is None

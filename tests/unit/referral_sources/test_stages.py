@@ -85,3 +85,25 @@ def test_an_account_is_never_left_without_an_owner():
 	assert pick_owner(COORDINATOR, members, None) == "liaison@x"
 	assert pick_owner(LIAISON, members, "setter@x") == "liaison@x"
 	assert pick_owner(LIAISON, {}, None) is None
+
+
+@pytest.mark.parametrize(
+	"stage, channel, outcome, change",
+	[
+		(TARGET, "Phone Call", "Referral Promised", (ENGAGED, "Referral promised")),
+		(CONTACTED, "In Person", "Spoke with Provider", (ENGAGED, "Met the provider")),
+		(TARGET, "Phone Call", "Spoke with Office Staff", (CONTACTED, "Reached a person")),
+		(CONTACTED, "Phone Call", "Spoke with Office Staff", None),
+		(ENGAGED, "Phone Call", "Referral Promised", None),
+	],
+)
+def test_a_visit_moves_an_account_forward_only_and_says_why(stage, channel, outcome, change):
+	found = stage_after_visit(stage, channel, outcome)
+	assert (found and (found.to_stage, found.cause)) == change
+
+
+def test_the_history_says_why_an_account_became_referring_or_dormant():
+	assert stage_after_referral(TARGET).cause == "Referral received"
+	assert stage_after_referral(DORMANT).cause == "Referring again"
+	went_quiet = stage_after_silence(REFERRING, 1, dormant_after_weeks=1)
+	assert (went_quiet.to_stage, went_quiet.cause) == (DORMANT, "No referral for 1 weeks")

@@ -198,3 +198,25 @@ def test_names_of_codes_without_a_specialization():
 	assert qualified_specialty_name(TaxonomyCode("X", "", "Nursing", "", "", "")) == "Nursing"
 	assert qualified_specialty_name(TaxonomyCode("999Z00000X", "", "", "", "", "")) == "999Z00000X"
 	assert is_primary_care(TaxonomyCode("207QA0505X", "", "", "", "", "")) and not is_primary_care(None)
+
+
+def test_a_malformed_taxonomy_code_is_refused_by_name():
+	with pytest.raises(ValueError) as refused:
+		normalize_taxonomy_code("207Q-0000X")
+	assert str(refused.value) == "'207Q-0000X' is not a NUCC taxonomy code"
+
+
+def test_a_windows_1252_file_keeps_its_curly_quotes():
+	from referral_crm.core.referral_sources.taxonomy import TaxonomyCode, read_nucc_csv
+
+	content = "Code,Grouping,Classification\n207Q00000X,Allopathic,Family\u2019s Medicine\n".encode("cp1252")
+	(code,) = read_nucc_csv(io.BytesIO(content))
+	assert isinstance(code, TaxonomyCode) and code.classification == "Family\u2019s Medicine"
+
+
+def test_an_empty_code_set_file_is_refused_for_its_header():
+	from referral_crm.core.referral_sources.taxonomy import TaxonomyRowError, read_nucc_csv
+
+	assert list(read_nucc_csv(io.BytesIO(b""))) == [
+		TaxonomyRowError(1, "the header has no Code and Classification columns")
+	]

@@ -61,3 +61,14 @@ def test_only_ascii_digits_are_zip_digits(raw):
 
 def test_unclaimed_zip_has_no_territory():
 	assert resolve_territory([]) is None
+
+
+@pytest.mark.parametrize("raw", ["１０４５１", "10451-23", "1045"])
+def test_a_bad_zip_code_is_refused_by_name(raw):
+	with pytest.raises(InvalidZipCodeError) as refused:
+		normalize_zip(raw)
+	assert str(refused.value) == f"{raw!r} is not a US ZIP code"
+
+
+def test_two_territories_side_by_side_resolve_to_none():
+	assert resolve_territory([ZipClaim("Bronx", 2, 3), ZipClaim("Queens", 4, 5)]) is None

@@ -69,3 +69,56 @@ def test_an_incomplete_mapping_is_refused():
 	assert read_appointments([{}], {"patient_first_name": "First"})[1] == [
 		"map a column to patient_last_name, appointment_date"
 	]
+
+
+def test_every_mapped_column_lands_in_its_field_and_unmapped_ones_are_empty():
+	from referral_crm.core.referrals.appointments import Appointment
+
+	full = dict(MAPPING, pcp_npi="PCP NPI")
+	row = {
+		"First": " Rosa ",
+		"Last": "Diaz",
+		"DOB": "1941-03-09",
+		"Appt Date": "11/23/2026",
+		"Referring MD": "Ana Rivera",
+		"Ref NPI": "1234567893",
+		"PCP": "David Cohen",
+		"PCP NPI": "1245319599",
+	}
+	assert read_appointments([row], full) == (
+		[
+			Appointment(
+				line=2,
+				patient_first_name="Rosa",
+				patient_last_name="Diaz",
+				appointment_date=date(2026, 11, 23),
+				date_of_birth=date(1941, 3, 9),
+				referring_physician="Ana Rivera",
+				referring_npi="1234567893",
+				pcp="David Cohen",
+				pcp_npi="1245319599",
+			)
+		],
+		[],
+	)
+	required_only = {
+		"patient_first_name": "First",
+		"patient_last_name": "Last",
+		"appointment_date": "Appt Date",
+	}
+	assert read_appointments([row], required_only) == (
+		[Appointment(2, "Rosa", "Diaz", date(2026, 11, 23))],
+		[],
+	)
+
+
+def test_a_bad_pcp_npi_is_reported_too():
+	mapping = dict(MAPPING, pcp_npi="PCP NPI")
+	row = {"First": "Li", "Last": "Wei", "Appt Date": "11/23/2026", "PCP NPI": "1245319590"}
+	assert read_appointments([row], mapping) == ([], ["line 2: pcp_npi '1245319590' is not a valid NPI"])
+
+
+def test_a_date_that_is_not_one_is_refused_by_name():
+	with pytest.raises(ValueError) as refused:
+		parse_date("23.11.2026")
+	assert str(refused.value) == "'23.11.2026' is not a date"

@@ -106,3 +106,39 @@ def test_what_a_referral_lacks_is_named_in_the_order_intake_chases_it():
 		"the diagnosis",
 		"the face sheet or referral packet",
 	]
+
+
+def test_the_refusals_name_what_is_missing_or_wrong():
+	with pytest.raises(MissingNonAdmitReasonError) as missing:
+		check_non_admit_reason(NOT_ADMITTED, "")
+	assert str(missing.value) == "A referral that is not admitted needs a non-admit reason"
+	with pytest.raises(MissingNonAdmitReasonError) as unknown:
+		check_non_admit_reason(NOT_ADMITTED, "Because")
+	assert str(unknown.value) == "'Because' is not a non-admit reason"
+
+
+@pytest.mark.parametrize(
+	"status, details, sentence",
+	[
+		("Received", {}, "We are reviewing the referral and will call the office with any questions."),
+		("In Review", {}, "We are reviewing the referral and will call the office with any questions."),
+		("Accepted", {}, "Accepted: we are scheduling the start of care with the patient."),
+		("Scheduled", {}, "Start of care is being scheduled."),
+		("Scheduled", {"start_of_care": "11/24/2026"}, "Start of care scheduled for 11/24/2026."),
+		("Admitted", {}, "Under our care; the start-of-care visit note is on its way."),
+		(
+			"Admitted",
+			{"visit_note_sent": True},
+			"Under our care; the start-of-care visit note has been sent.",
+		),
+		("Discharged", {}, "Discharged from our care."),
+		("Not Admitted", {}, "Not admitted."),
+		("Not Admitted", {"non_admit_reason": "Patient Declined"}, "Not admitted: Patient Declined."),
+		("Cancelled", {}, "The referral was cancelled."),
+		("Draft", {}, ""),
+	],
+)
+def test_the_office_reads_one_plain_sentence_per_status(status, details, sentence):
+	from referral_crm.core.referrals.referral import next_step_for_office
+
+	assert next_step_for_office(status, **details) == sentence

@@ -52,3 +52,20 @@ def test_median():
 	assert median([]) is None
 	assert median([5, 1, 3]) == 3
 	assert median([4, 1, 3, 2]) == 2.5
+
+
+def test_two_admissions_in_a_week_count_two_and_their_notes_are_judged_at_the_deadline():
+	"""A note sent at the deadline is on time; a deadline reached with no note is not yet late."""
+	start = datetime(2026, 11, 16, 9)
+	rows = [
+		ReferralRow("P1", None, datetime(2026, 11, 13, 9), "Cancelled", start),
+		ReferralRow("P1", None, datetime(2026, 11, 13, 9), "Admitted", start, datetime(2026, 11, 18, 9)),
+		ReferralRow("P1", None, datetime(2026, 11, 14, 9), "Admitted", start, datetime(2026, 11, 18, 9)),
+		ReferralRow("P1", None, datetime(2026, 11, 14, 9), "Admitted", datetime(2026, 11, 20, 12)),
+		ReferralRow("P1", None, datetime(2026, 11, 14, 9), "Received", datetime(2026, 11, 17, 9)),
+		ReferralRow(None, "D1", datetime(2026, 11, 14, 9), "Received"),
+	]
+	week = weekly_rollup(rows, 0, 48, NOW)[(PRACTICE, "P1", MON_16)]
+	assert (week.admitted, week.notes_due, week.notes_on_time) == (3, 2, 2)
+	assert weekly_rollup(rows, 0, 48, NOW)[(PRACTICE, "P1", MON_09)].received == 4
+	assert weekly_rollup(rows, 0, 48, NOW)[(PROVIDER, "D1", MON_09)].received == 1

@@ -24,3 +24,9 @@ def test_the_clock():
 	assert note_status(SOC, None, datetime(2026, 11, 18, 10, 1), 48) == OVERDUE
 	assert note_status(SOC, datetime(2026, 11, 18, 10), datetime(2026, 11, 20), 48) == SENT_ON_TIME
 	assert note_status(SOC, datetime(2026, 11, 17, 11), datetime(2026, 11, 20), 24) == SENT_LATE
+
+
+def test_a_note_is_due_up_to_the_deadline_and_overdue_after_it():
+	start = datetime(2026, 11, 16, 9)
+	assert note_status(start, None, datetime(2026, 11, 18, 9), 48) == DUE
+	assert note_status(start, None, datetime(2026, 11, 18, 9, 1), 48) == OVERDUE
