@@ -88,6 +88,7 @@ auth_hooks = ["referral_crm.compliance.security.on_request"]
 
 # No answer that depends on a value the asker may not read (permissions/queries.py): the check goes
 # into Frappe's list queries before any request or job, and the methods that skip them are replaced.
+# A request to Frappe's replica readers stays on the primary while the read replica is down or behind.
 before_request = ["referral_crm.compliance.queries.install", "referral_crm.replica.before_request"]
 before_job = ["referral_crm.compliance.queries.install"]
 override_whitelisted_methods = {
