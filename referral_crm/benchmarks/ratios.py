@@ -1,0 +1,424 @@
+"""What the app's bulk paths save against what a user would otherwise use, side by side in one run on
+the same machine and data.
+
+	# the weekly alert job against a per-source ORM loop (seeds the weekly-alert benchmark's data)
+	bench --site ratio.localhost execute referral_crm.benchmarks.ratios.weekly_alerts \\
+		--kwargs "{'practices': 2000, 'referrals': 100000}"
+	# the NPPES import against Frappe's Data Import of the same rows, and LOAD DATA as the ceiling
+	bench --site ratio.localhost execute referral_crm.benchmarks.ratios.nppes --kwargs "{'rows': 3000}"
+	# the intake API against POST /api/resource/Referral, one client (a served site with the demo)
+	bench --site ratio.localhost execute referral_crm.benchmarks.ratios.intake_client
+	~/bench-a/env/bin/python -m referral_crm.benchmarks.ratios --url http://127.0.0.1:8033 --calls 150
+
+Results are in docs/benchmarks.md.
+"""
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+
+CLIENT_FILE = "/tmp/referral_crm_ratio_client.json"
+
+
+# The weekly alert job
+# --------------------
+
+
+def naive_weekly_job(on_day) -> list[str]:
+	"""The job as a user would write it with the ORM: for each source, get its referrals of the job's
+	weeks, count them per week, judge, look up what was alerted and who owns it, insert."""
+	import frappe
+
+	from referral_crm.core.referral_intelligence.trend import assess_sources
+	from referral_crm.core.referrals.rollup import PRACTICE
+	from referral_crm.core.weeks import last_complete_week, week_start, weeks_ending
+	from referral_crm.referral_intelligence.alerts import (
+		_already_alerted,
+		_create_alert,
+		_owners,
+		alert_settings,
+		source_types,
+	)
+	from referral_crm.settings import first_weekday
+
+	settings = alert_settings()
+	last_week = last_complete_week(on_day, first_weekday())
+	weeks = weeks_ending(last_week, settings.history_weeks)
+	end = last_week + timedelta(days=7)
+	created = []
+	for source_type in source_types():
+		field = "referring_practice" if source_type == PRACTICE else "referring_provider"
+		for source in frappe.get_all(source_type, pluck="name"):
+			referrals = frappe.get_all(
+				"Referral",
+				filters=[[field, "=", source], ["received_at", ">=", weeks[0]], ["received_at", "<", end]],
+				pluck="received_at",
+			)
+			if not referrals:
+				continue
+			counts = Counter(week_start(received, first_weekday()) for received in referrals)
+			for found, finding in assess_sources({source: dict(counts)}, weeks, settings).items():
+				if (found, finding.kind) in _already_alerted(source_type, [found], last_week):
+					continue
+				owner = _owners(source_type, [found]).get(found, {})
+				created.append(_create_alert(source_type, found, finding, last_week, owner))
+	return created
+
+
+def weekly_alerts(practices: int = 2000, referrals: int = 100_000, weeks: int = 104, repeat: int = 3) -> dict:
+	"""The job and the per-source loop on the same seeded data, each rolled back after its run."""
+	import frappe
+
+	from referral_crm.benchmarks.weekly_alerts import _data_weeks, seed
+	from referral_crm.referral_intelligence.alerts import ALERT, run_weekly_job
+
+	frappe.set_user("Administrator")
+	seed(practices=practices, referrals=referrals, weeks=weeks)
+	_, last_week = _data_weeks(weeks)
+	on_day = last_week + timedelta(days=7)
+
+	def timed(job) -> tuple[float, set]:
+		started = time.perf_counter()
+		names = job(on_day)
+		seconds = time.perf_counter() - started
+		fired = set(
+			frappe.get_all(ALERT, filters={"name": ("in", names)}, fields=["source", "kind"], as_list=1)
+		)
+		frappe.db.rollback()
+		return seconds, fired
+
+	ours, loop = [], []
+	for _ in range(repeat):  # alternated, so neither gets the warmer caches
+		seconds, ours_fired = timed(run_weekly_job)
+		ours.append(seconds)
+		seconds, loop_fired = timed(naive_weekly_job)
+		loop.append(seconds)
+	figures = {
+		"practices": frappe.db.count("Practice"),
+		"referrals": frappe.db.count("Referral"),
+		"alerts": len(ours_fired),
+		"same alerts": ours_fired == loop_fired,
+		"job s": [round(s, 2) for s in ours],
+		"per-source loop s": [round(s, 2) for s in loop],
+		"ratio (medians)": round(statistics.median(loop) / statistics.median(ours), 1),
+	}
+	print(json.dumps(figures))
+	return figures
+
+
+# The NPPES import
+# ----------------
+
+PRACTICE_COLUMNS = (
+	"npi",
+	"practice_name",
+	"address_line1",
+	"address_line2",
+	"city",
+	"state",
+	"zip_code",
+	"phone",
+	"fax",
+	"taxonomy_code",
+	"nppes_updated_on",
+)
+PROVIDER_COLUMNS = (
+	"npi",
+	"first_name",
+	"middle_name",
+	"last_name",
+	"credential",
+	"gender",
+	"phone",
+	"fax",
+	"taxonomy_code",
+	"nppes_updated_on",
+)
+
+
+def _bare_rows(path: str) -> tuple[list[dict], list[dict]]:
+	"""The Practice and Provider rows of an NPPES file, with the fields the import sets from it."""
+	import frappe
+
+	from referral_crm.core.referral_sources.nppes import NppesFilter, NppesRecord, read_nppes
+	from referral_crm.referral_sources.nppes import practice_values, provider_values
+
+	genders = set(frappe.get_all("Gender", pluck="name"))
+	practices, providers = [], []
+	for record in read_nppes(path, NppesFilter()):
+		if not isinstance(record, NppesRecord) or not record.active:
+			continue
+		if record.entity_type == 2:
+			values = practice_values(record, True) | {"npi": record.npi}
+			practices.append({c: values.get(c) for c in PRACTICE_COLUMNS})
+		elif record.entity_type == 1:
+			values = provider_values(record, True, genders) | {"npi": record.npi}
+			providers.append({c: values.get(c) for c in PROVIDER_COLUMNS})
+	return practices, providers
+
+
+def _write_csv(path: str, columns: tuple, rows: list[dict]) -> str:
+	with open(path, "w", newline="") as out:
+		writer = csv.writer(out)
+		writer.writerow(columns)
+		writer.writerows([[row[c] if row[c] is not None else "" for c in columns] for row in rows])
+	return path
+
+
+def _load_data_ceiling(practices: list[dict], providers: list[dict], directory: str) -> float:
+	"""LOAD DATA LOCAL INFILE of the bare rows into empty copies of the two tables: the ceiling."""
+	import frappe
+	import pymysql
+
+	conf = frappe.conf
+	conn = pymysql.connect(
+		host=conf.db_host or "127.0.0.1",
+		port=int(conf.db_port or 3306),
+		user=conf.db_name,
+		password=conf.db_password,
+		database=conf.db_name,
+		local_infile=True,
+		autocommit=True,
+	)
+	seconds = 0.0
+	try:
+		with conn.cursor() as cursor:
+			for doctype, columns, rows in (
+				("Practice", PRACTICE_COLUMNS, practices),
+				("Provider", PROVIDER_COLUMNS, providers),
+			):
+				table = f"bench_load_{doctype.lower()}"
+				path = os.path.join(directory, f"{table}.tsv")
+				with open(path, "w") as out:
+					for n, row in enumerate(rows):
+						now = "2026-11-29 00:00:00"
+						values = [f"BL-{doctype[:4]}-{n:07d}", now, now, "Administrator", "Administrator"]
+						values += ["\\N" if row[c] in (None, "") else str(row[c]) for c in columns]
+						out.write("\t".join(v.replace("\t", " ") for v in values) + "\n")
+				cursor.execute(f"drop table if exists `{table}`")
+				cursor.execute(f"create table `{table}` like `tab{doctype}`")
+				started = time.perf_counter()
+				cursor.execute(
+					f"load data local infile %s into table `{table}` "
+					f"(name, creation, modified, owner, modified_by, {', '.join(columns)})",
+					(path,),
+				)
+				seconds += time.perf_counter() - started
+				cursor.execute(f"drop table `{table}`")
+	finally:
+		conn.close()
+	return seconds
+
+
+def _data_import(doctype: str, path: str) -> float:
+	"""Seconds of Frappe's Data Import of a CSV, as the desk runs it: a saved Data Import with the
+	file attached, imported by the function its background job calls (a commit and a log per row)."""
+	import frappe
+	from frappe.core.doctype.data_import.data_import import start_import
+
+	with open(path, "rb") as f:
+		file = frappe.get_doc(
+			{"doctype": "File", "file_name": os.path.basename(path), "content": f.read(), "is_private": 1}
+		).insert()
+	data_import = frappe.get_doc(
+		{
+			"doctype": "Data Import",
+			"reference_doctype": doctype,
+			"import_type": "Insert New Records",
+			"import_file": file.file_url,
+		}
+	).insert()
+	frappe.db.commit()
+	started = time.perf_counter()
+	start_import(data_import.name)
+	seconds = time.perf_counter() - started
+	status = frappe.db.get_value("Data Import", data_import.name, "status")
+	if status != "Success":
+		raise AssertionError(f"Data Import of {doctype} ended {status}")
+	return seconds
+
+
+def nppes(rows: int = 3000, seed: int = 23) -> dict:
+	"""The app's import of a synthetic NPPES file, Frappe's Data Import of the same Practice and
+	Provider rows (another NPI range, so neither finds the other's records) and LOAD DATA of the bare rows."""
+	import frappe
+
+	from referral_crm.benchmarks.nppes_import import write_file
+	from referral_crm.core.referral_sources.nppes import NppesFilter, read_nppes
+	from referral_crm.referral_sources.nppes import NppesImporter
+
+	frappe.set_user("Administrator")
+	directory = tempfile.mkdtemp(prefix="ratio-nppes-")
+	ours_file = write_file(rows, directory, first_npi=7_000_000, seed=seed)
+	theirs_file = write_file(rows, directory, first_npi=7_500_000, seed=seed)
+
+	started = time.perf_counter()
+	summary = NppesImporter().run(read_nppes(ours_file, NppesFilter()), commit=True)
+	ours = time.perf_counter() - started
+
+	practices, providers = _bare_rows(theirs_file)
+	before = frappe.db.count("Practice"), frappe.db.count("Provider")
+	theirs = 0.0
+	for doctype, columns, bare in (
+		("Practice", PRACTICE_COLUMNS, practices),
+		("Provider", PROVIDER_COLUMNS, providers),
+	):
+		theirs += _data_import(doctype, _write_csv(os.path.join(directory, f"{doctype}.csv"), columns, bare))
+	imported = frappe.db.count("Practice") - before[0], frappe.db.count("Provider") - before[1]
+
+	ceiling = _load_data_ceiling(practices, providers, directory)
+	figures = {
+		"file rows": rows,
+		"import: records written": summary.practices_inserted + summary.providers_inserted,
+		"import s": round(ours, 1),
+		"import file rows/s": round(rows / ours),
+		"Data Import: practices and providers": [len(practices), len(providers)],
+		"Data Import: imported": list(imported),
+		"Data Import s": round(theirs, 1),
+		"LOAD DATA s": round(ceiling, 2),
+		"LOAD DATA records/s": round((len(practices) + len(providers)) / ceiling),
+		"import records/s": round((summary.practices_inserted + summary.providers_inserted) / ours),
+		"Data Import records/s": round((imported[0] + imported[1]) / theirs, 1),
+		# the same source rows; the import writes more from them (offices for individuals, territories)
+		"ratio (Data Import s / import s)": round(theirs / ours, 1),
+		"ceiling (import s / LOAD DATA s)": round(ours / ceiling, 1),
+	}
+	print(json.dumps(figures))
+	return figures
+
+
+# The intake API
+# --------------
+
+
+def intake_client(path: str = CLIENT_FILE) -> str:
+	"""An intake integration user with an API key, and a referrer known by NPI, for `main`."""
+	import frappe
+
+	email = "bench-ratio-intake@bench.referral-crm.test"
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc({"doctype": "User", "email": email, "first_name": "Ratio Intake"})
+		user.flags.no_welcome_mail = True
+		user.insert(ignore_permissions=True)
+		user.add_roles("Intake Coordinator")
+	user = frappe.get_doc("User", email)
+	user.api_key, user.api_secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
+	secret = user.api_secret
+	user.save(ignore_permissions=True)
+	provider = frappe.get_all(
+		"Provider",
+		filters={"npi": ("is", "set"), "primary_practice": ("is", "set"), "phone": ("is", "set")},
+		fields=["name", "npi", "first_name", "last_name", "phone", "primary_practice"],
+		order_by="name",
+		limit=1,
+	)[0]
+	frappe.db.commit()
+	with open(path, "w") as out:
+		json.dump({"token": f"token {user.api_key}:{secret}", "provider": provider}, out, default=str)
+	os.chmod(path, 0o644)
+	return path
+
+
+MATCHED = Counter()
+
+
+def _time(session, url: str, body: dict, headers: dict) -> float:
+	started = time.perf_counter()
+	response = session.post(url, json=body, headers=headers)
+	seconds = (time.perf_counter() - started) * 1000
+	response.raise_for_status()
+	if "create_referral" in url:  # how the referrer was found: by NPI, by name and number, or made
+		MATCHED[response.json()["message"].get("referring_provider_matched_by")] += 1
+	return seconds
+
+
+def main() -> None:
+	import requests
+
+	parser = argparse.ArgumentParser(description="The intake API against POST /api/resource/Referral")
+	parser.add_argument("--url", required=True)
+	parser.add_argument("--calls", type=int, default=150)
+	parser.add_argument("--client", default=CLIENT_FILE)
+	args = parser.parse_args()
+	with open(args.client) as f:
+		client = json.load(f)
+	headers, provider = {"Authorization": client["token"]}, client["provider"]
+	session = requests.Session()
+	patient = {"first_name": "Walter", "last_name": "Nowak", "date_of_birth": "1941-03-09"}
+	diagnosis = "CHF exacerbation, home health evaluation"
+
+	def intake(referrer: dict) -> dict:
+		return {
+			"external_id": f"RATIO-{uuid.uuid4().hex}",
+			"patient": patient,
+			"referring_provider": referrer,
+			"channel": "EHR / e-Referral",
+			"diagnosis": diagnosis,
+		}
+
+	def resource() -> dict:
+		return {
+			"external_id": f"RATIO-{uuid.uuid4().hex}",
+			"patient_first_name": patient["first_name"],
+			"patient_last_name": patient["last_name"],
+			"patient_date_of_birth": patient["date_of_birth"],
+			"referring_provider": provider["name"],  # the caller has looked the provider up already
+			"channel": "EHR / e-Referral",
+			"received_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+			"diagnosis": diagnosis,
+		}
+
+	by_npi = {
+		"npi": provider["npi"],
+		"first_name": provider["first_name"],
+		"last_name": provider["last_name"],
+	}
+	by_name = {
+		"first_name": provider["first_name"],
+		"last_name": provider["last_name"],
+		"phone": provider["phone"],
+	}
+	intake_url = f"{args.url}/api/method/referral_crm.api.intake.create_referral"
+	resource_url = f"{args.url}/api/resource/Referral"
+	for _ in range(5):  # warm up
+		_time(session, intake_url, intake(by_npi), headers)
+		_time(session, resource_url, resource(), headers)
+	times = {
+		"intake, NPI-matched referrer": [],
+		"intake, referrer matched by name and phone": [],
+		"POST /api/resource/Referral": [],
+	}
+	for n in range(args.calls):  # interleaved, one client
+		times["intake, NPI-matched referrer"].append(_time(session, intake_url, intake(by_npi), headers))
+		times["POST /api/resource/Referral"].append(_time(session, resource_url, resource(), headers))
+		if n % 2 == 0:  # half as many: the intake API takes 600 a minute from one user
+			times["intake, referrer matched by name and phone"].append(
+				_time(session, intake_url, intake(by_name), headers)
+			)
+	print(json.dumps({"intake referrers found by": dict(MATCHED)}))
+	rest = statistics.median(times["POST /api/resource/Referral"])
+	for label, values in times.items():
+		values.sort()
+		median = statistics.median(values)
+		print(
+			json.dumps(
+				{
+					"path": label,
+					"calls": len(values),
+					"median ms": round(median, 1),
+					"p95 ms": round(values[min(len(values), -(-len(values) * 95 // 100)) - 1], 1),
+					"against REST": round(median / rest, 2),
+				}
+			)
+		)
+
+
+if __name__ == "__main__":
+	main()
