@@ -49,7 +49,7 @@ def coordinator_duties(user: str, day) -> list[Duty]:
 		or_filters=[["attributed_coordinator", "=", user], ["attributed_coordinator", "is", "not set"]],
 		fields=["name", "referring_practice", "visit_note_due_at"],
 		order_by="visit_note_due_at asc",
-		limit_page_length=50,
+		limit_page_length=0,
 	)
 	offices = _practice_names(r.referring_practice for r in notes)
 	for r in notes:
@@ -71,7 +71,7 @@ def coordinator_duties(user: str, day) -> list[Duty]:
 		filters={"status": "Open", "referral_coordinator": user},
 		fields=["name", "kind", "source_name", "this_week", "baseline_mean", "week_start"],
 		order_by="week_start desc",
-		limit_page_length=50,
+		limit_page_length=0,
 	):
 		duties.append(
 			Duty(
@@ -88,7 +88,7 @@ def coordinator_duties(user: str, day) -> list[Duty]:
 		filters={"status": ("in", ("Open", "In Progress")), "assigned_to": user},
 		fields=["name", "practice_name", "issue_type", "due_date"],
 		order_by="due_date asc",
-		limit_page_length=50,
+		limit_page_length=0,
 	):
 		duties.append(
 			Duty(
@@ -161,7 +161,7 @@ def intake_duties(user: str, day) -> list[Duty]:
 			"service_line",
 		],
 		order_by="received_at asc",
-		limit_page_length=100,
+		limit_page_length=0,  # every referral waiting: none is left off the list
 	)
 	offices = _practice_names(r.referring_practice for r in rows)
 	files = {}
@@ -264,7 +264,7 @@ def manager_duties(user: str, day) -> list[Duty]:
 		filters={"creation": (">=", week_ago)},
 		fields=["name", "kind", "source_name", "status", "notes", "referral_coordinator", "liaison"],
 		order_by="creation desc",
-		limit_page_length=50,
+		limit_page_length=0,
 	):
 		owner = (
 			get_fullname(a.referral_coordinator or a.liaison)
@@ -282,15 +282,27 @@ def manager_duties(user: str, day) -> list[Duty]:
 				action=_("Open Alert"),
 			)
 		)
-	overdue = {}
-	for todo in frappe.get_list(
-		"ToDo",
-		filters={"status": "Open", "date": ("<", day)},
-		fields=["allocated_to", "date"],
+	# Follow-ups read through the visits the manager may read (Frappe 15.74 shows a manager only their
+	# own ToDos), then whether each ToDo is still open.
+	visits = frappe.get_list(
+		"Visit",
+		filters=[["follow_up_date", "<", day], ["follow_up_todo", "is", "set"]],
+		fields=["user", "follow_up_date", "follow_up_todo"],
 		limit_page_length=0,
-	):
-		count, oldest = overdue.get(todo.allocated_to, (0, todo.date))
-		overdue[todo.allocated_to] = (count + 1, min(oldest, todo.date))
+	)
+	still_open = set(
+		frappe.get_all(
+			"ToDo",
+			filters={"name": ("in", [v.follow_up_todo for v in visits] or [""]), "status": "Open"},
+			pluck="name",
+		)
+	)
+	overdue = {}
+	for visit in visits:
+		if visit.follow_up_todo not in still_open:
+			continue
+		count, oldest = overdue.get(visit.user, (0, visit.follow_up_date))
+		overdue[visit.user] = (count + 1, min(oldest, visit.follow_up_date))
 	for person, (count, oldest) in overdue.items():
 		duties.append(
 			Duty(
@@ -298,9 +310,9 @@ def manager_duties(user: str, day) -> list[Duty]:
 				_("{0}: {1} overdue").format(get_fullname(person), count),
 				_("oldest due {0}").format(frappe.format(oldest, "Date")),
 				due=getdate(oldest),
-				route=("List", "ToDo", "List"),
+				route=("List", "Visit", "List"),
 				action=_("See Them"),
-				extra={"route_options": {"allocated_to": person, "status": "Open"}},
+				extra={"route_options": {"user": person, "follow_up_date": ["<", str(day)]}},
 			)
 		)
 	duties += _activity_against_cadence(day)

@@ -246,7 +246,7 @@ class TestDeskDuties(FrappeTestCase):
 		mine = [
 			d
 			for d in manager_duties(manager, TODAY)
-			if d.kind == "overdue" and d.extra["route_options"]["allocated_to"] == liaison
+			if d.kind == "overdue" and d.extra["route_options"]["user"] == liaison
 		]
 		self.assertEqual(len(mine), 1)
 		self.assertIn(": 2 overdue", mine[0].title)
