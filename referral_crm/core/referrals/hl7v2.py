@@ -72,14 +72,13 @@ def split_messages(text: str) -> list[str]:
 	text = normalize(text)
 	if not text:
 		raise V2MessageError("the message is empty")
-	if hl7.isfile(text) or hl7.isbatch(text):
+	if hl7.isfile(text):  # the hl7 package's isfile is true of a batch too
 		try:
-			parsed = hl7.parse_file(text) if hl7.isfile(text) else hl7.parse_batch(text)
+			parsed = hl7.parse_file(text)
 		except hl7.ParseException as e:
 			raise V2MessageError(f"the batch cannot be read: {e}")
-		batches = list(parsed) if hl7.isfile(text) else [parsed]
 		messages = []
-		for batch in batches:
+		for batch in parsed:
 			count = _trailer_count(batch)
 			if count is not None and count != len(batch):
 				raise V2MessageError(
@@ -101,9 +100,7 @@ def _trailer_count(batch) -> int | None:
 
 def normalize(text: str) -> str:
 	"""Segments end in CR; senders over HTTP often use LF or CRLF."""
-	return "\r".join(
-		line for line in text.replace("\r\n", "\r").replace("\n", "\r").split("\r") if line.strip()
-	)
+	return "\r".join(line for line in text.replace("\n", "\r").split("\r") if line.strip())
 
 
 def parse_message(text: str) -> hl7.Message:
@@ -115,7 +112,7 @@ def parse_message(text: str) -> hl7.Message:
 
 def read_event(message: hl7.Message) -> V2Event:
 	"""The event a parsed ADT / SIU message reports, or V2MessageError (AR) naming what is wrong."""
-	message_type = field_text(message, "MSH", 9, 1, 1).upper()
+	message_type = field_text(message, "MSH", 9).upper()
 	event = field_text(message, "MSH", 9, 1, 2).upper()
 	if message_type not in MESSAGE_TYPES or event not in MESSAGE_TYPES[message_type]:
 		accepted = ", ".join(f"{t}^{e}" for t, events in MESSAGE_TYPES.items() for e in events)
@@ -133,24 +130,24 @@ def read_event(message: hl7.Message) -> V2Event:
 	control_id = field_text(message, "MSH", 10)
 	if not control_id:
 		raise V2MessageError("MSH-10 (message control id) is empty", segment="MSH")
-	last, first = field_text(message, "PID", 5, 1, 1), field_text(message, "PID", 5, 1, 2)
+	last, first = field_text(message, "PID", 5), field_text(message, "PID", 5, 1, 2)
 	if not last:
 		raise V2MessageError("PID-5 (patient name) has no family name", segment="PID")
 	found = V2Event(
 		message_type=message_type,
 		event=event,
 		control_id=control_id,
-		sending_application=field_text(message, "MSH", 3, 1, 1),
-		sending_facility=field_text(message, "MSH", 4, 1, 1),
+		sending_application=field_text(message, "MSH", 3),
+		sending_facility=field_text(message, "MSH", 4),
 		patient_first_name=first.title() if first.isupper() else first,
 		patient_last_name=last.title() if last.isupper() else last,
 		patient_date_of_birth=_date(message, "PID", 7),
-		patient_id=field_text(message, "PID", 3, 1, 1),
+		patient_id=field_text(message, "PID", 3),
 	)
 	if _count(message, "PV1"):
 		found.referring_npi = _npi(message, "PV1", 8) or _npi(message, "PV1", 7)
 	if message_type == "SIU":
-		found.order_number = field_text(message, "SCH", 26, 1, 1)
+		found.order_number = field_text(message, "SCH", 26)
 		found.occurred_at = _when(message, "AIS", 4) or _when(message, "SCH", 11, 1, 4)
 	elif event == "A01" or event == "A04":
 		found.occurred_at = _when(message, "PV1", 44) or _when(message, "EVN", 2)
@@ -167,6 +164,8 @@ def _count(message, segment: str) -> int:
 
 
 def field_text(message, segment: str, *path: int) -> str:
+	"""The text at field, repetition, component, subcomponent of the first such segment; a path that stops
+	short reads the first of each level below it (the hl7 package's rule), so (5,) is PID-5.1.1."""
 	if not _count(message, segment):
 		return ""
 	try:
@@ -181,10 +180,10 @@ def _when(message, segment: str, *path: int) -> datetime | None:
 	if not value:
 		return None
 	try:
-		moment = hl7.parse_datetime(value)
+		moment = hl7.parse_datetime(value)  # a datetime for any text it takes (None only for "")
 	except ValueError:
 		raise V2MessageError(f"{segment}-{path[0]} {value!r} is not an HL7 date and time", segment=segment)
-	return moment.replace(tzinfo=None) if moment else None
+	return moment.replace(tzinfo=None)
 
 
 def _date(message, segment: str, field_number: int) -> str | None:
@@ -195,7 +194,7 @@ def _date(message, segment: str, field_number: int) -> str | None:
 def _npi(message, segment: str, field_number: int) -> str:
 	"""The NPI of an XCN (id^family^given...), when its identifier type (XCN-13) or authority says NPI,
 	or the id is ten digits with a valid check digit."""
-	identifier = field_text(message, segment, field_number, 1, 1)
+	identifier = field_text(message, segment, field_number)
 	kind = (
 		field_text(message, segment, field_number, 1, 13) + field_text(message, segment, field_number, 1, 9)
 	).upper()
@@ -269,7 +268,7 @@ def acknowledgement(
 
 def reject_unreadable(text: str, reason: str) -> str:
 	"""A NAK for a message whose header cannot be read: addressed back from what little there is."""
-	header = normalize(text).split("\r")[0] if text else ""
+	header = normalize(text).split("\r")[0]
 	if header.startswith("MSH") and len(header) > 8:
 		try:
 			return acknowledgement(hl7.parse(header), REJECT, reason)
