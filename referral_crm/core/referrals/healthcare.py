@@ -26,8 +26,9 @@ class PatientMatch:
 
 
 def phone_digits(phone: str | None) -> str:
-	"""The last ten digits (a US number without its country code and punctuation); extensions dropped."""
-	digits = re.sub(r"\D", "", (phone or "").split(";ext=")[0].split("ext")[0].split("x")[0])
+	"""The last ten digits (a US number without its country code and punctuation); extensions dropped
+	(x, ext and ;ext= all begin at an x)."""
+	digits = re.sub(r"\D", "", (phone or "").split("x")[0])
 	return digits[-10:]
 
 

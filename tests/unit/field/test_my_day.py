@@ -64,3 +64,15 @@ def test_an_unknown_reason_is_refused():
 def test_offices_reached_after_the_day_ends_roll_over_but_meetings_stay():
 	arrivals = [("A", 9 * 60), ("B", 17 * 60), ("C", 17 * 60 + 1), ("M", 17 * 60 + 30)]
 	assert past_day_end(arrivals, fixed={"M"}, day_end_minute=17 * 60) == ["C"]
+
+
+def test_a_less_pressing_reason_after_a_more_pressing_one_does_not_replace_it():
+	today, _ = choose_stops([Candidate("P1", FOLLOW_UP, "call back about pads"), Candidate("P1", WORK_LIST)])
+	assert [(c.practice, c.reason, c.detail) for c in today] == [("P1", FOLLOW_UP, "call back about pads")]
+
+
+def test_of_two_equally_pressing_reasons_the_first_given_is_kept():
+	today, _ = choose_stops(
+		[Candidate("P1", FOLLOW_UP, "call back about pads"), Candidate("P1", FOLLOW_UP, "brochures")]
+	)
+	assert [c.detail for c in today] == ["call back about pads"]

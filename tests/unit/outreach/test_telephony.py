@@ -145,3 +145,42 @@ def test_recording_retention():
 	assert not is_recording_expired(created, 31, NOW)
 	assert not is_recording_expired(created, 0, NOW)
 	assert recording_expires_on(created, 0) is None
+
+
+def test_a_status_that_is_not_final_is_named_in_the_error():
+	with pytest.raises(ValueError, match=r"^'' is not a final call status$"):
+		disposition(None)
+	with pytest.raises(ValueError, match=r"^'ringing' is not a final call status$"):
+		disposition("Ringing")
+
+
+def test_only_a_whole_us_number_has_an_area_code():
+	assert area_code("+1212555010") == ""
+	assert area_code("442071234567") == ""
+
+
+def test_every_way_a_us_number_is_written_is_a_variant():
+	assert phone_variants("+12125550100;ext=7") == [
+		"(212) 555-0100",
+		"(212)555-0100",
+		"+1 (212) 555-0100",
+		"+1 212 555 0100",
+		"+1 212-555-0100",
+		"+12125550100",
+		"1-212-555-0100",
+		"12125550100",
+		"212 555 0100",
+		"212-555-0100",
+		"212.555.0100",
+		"2125550100",
+	]
+
+
+def test_a_twelve_character_number_outside_the_us_has_no_us_variants():
+	assert phone_variants("+44201234567") == ["+44201234567"]
+
+
+def test_a_retention_of_one_day_expires_the_next_day_and_a_negative_one_keeps():
+	created = NOW - timedelta(days=1)
+	assert recording_expires_on(created, 1) == NOW
+	assert recording_expires_on(created, -1) is None

@@ -37,3 +37,8 @@ def test_days_overdue():
 def test_an_unknown_kind_is_refused():
 	with pytest.raises(ValueError, match="unknown kind"):
 		order_duties([Duty("nap", "x")], TODAY)
+
+
+def test_a_duty_due_today_comes_before_an_undated_one_whatever_their_kinds():
+	duties = [Duty("visit_note", "undated note"), Duty("alert", "alert due today", due=TODAY)]
+	assert [d.title for d in order_duties(duties, TODAY)] == ["alert due today", "undated note"]

@@ -94,3 +94,35 @@ def test_a_no_show_is_told_once_and_only_before_admission():
 	assert not is_no_show("No Show", "Scheduled", already_flagged=True)
 	assert not is_no_show("No Show", "Admitted", already_flagged=False)
 	assert not is_no_show("Cancelled", "Scheduled", already_flagged=False)
+
+
+@pytest.mark.parametrize(
+	"raw",
+	[
+		"212-555-0100 x23",
+		"212-555-0100x23",
+		"212 555 0100 ext 23",
+		"212.555.0100 ext.23",
+		"+12125550100;ext=23",
+	],
+)
+def test_an_extension_after_an_x_or_ext_is_dropped(raw):
+	assert phone_digits(raw) == "2125550100"
+
+
+def test_a_first_name_missing_on_both_sides_agrees():
+	assert match_patient({**REFERRAL, "first_name": ""}, [patient(first=None)]).action == MATCH
+	assert match_patient({**REFERRAL, "first_name": None}, [patient(first="")]).action == MATCH
+
+
+def test_each_reason_to_wait_for_a_person_says_why():
+	assert (
+		match_patient({**REFERRAL, "date_of_birth": None}, [patient()]).reason
+		== "no date of birth on the referral"
+	)
+	assert match_patient(REFERRAL, [patient(phones=("212 555 0100",))]).reason == (
+		"name and date of birth agree, the phone does not"
+	)
+	assert match_patient(REFERRAL, [patient(), patient(name="PAT-2")]).reason == (
+		"2 patients share the name and date of birth"
+	)
