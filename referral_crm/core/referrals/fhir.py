@@ -143,6 +143,16 @@ def validate(data, root: str | None = None):
 		raise FHIRInputError(
 			[Issue(f"{root or 'Resource'}.resourceType", f"unknown resource type {data['resourceType']!r}")]
 		)
+	unknown = [
+		Issue(f"{root or 'Bundle'}.entry[{i}].resource.resourceType", f"unknown resource type {kind!r}")
+		for i, entry in enumerate(data.get("entry") or [])
+		if isinstance(entry, dict)
+		and isinstance(entry.get("resource"), dict)
+		and isinstance(kind := entry["resource"].get("resourceType"), str)
+		and model(kind) is None
+	]
+	if unknown:  # the model library fails on these with a KeyError, not a validation error
+		raise FHIRInputError(unknown[:20])
 	try:
 		return cls.model_validate(data)
 	except ValidationError as e:
@@ -153,7 +163,7 @@ def validate(data, root: str | None = None):
 					element_path(root or data["resourceType"], error["loc"]),
 					str(error["msg"]).removeprefix("Value error, "),
 					"required"
-					if error["type"] == "missing"
+					if error["type"] == "missing" or error["type"].endswith(".missing")
 					else "structure"
 					if "extra" in error["type"]
 					else "invalid",
@@ -165,6 +175,16 @@ def validate(data, root: str | None = None):
 def read_referral_bundle(data: dict) -> IncomingReferral:
 	"""The referral a transaction or collection Bundle carries: its ServiceRequest, Patient, requester
 	(Practitioner, PractitionerRole, Organization) and DocumentReferences."""
+	if isinstance(data, dict) and data.get("resourceType") not in (None, "Bundle"):
+		raise FHIRInputError(
+			[
+				Issue(
+					"Bundle.resourceType",
+					f"send the referral as a transaction or collection Bundle, not a {data['resourceType']!r}",
+					"value",
+				)
+			]
+		)
 	bundle = validate(data, "Bundle")
 	if bundle.type not in BUNDLE_TYPES:
 		raise FHIRInputError(

@@ -28,7 +28,7 @@ class PatientMatch:
 def phone_digits(phone: str | None) -> str:
 	"""The last ten digits (a US number without its country code and punctuation); extensions dropped
 	(x, ext and ;ext= all begin at an x)."""
-	digits = re.sub(r"\D", "", (phone or "").split("x")[0])
+	digits = re.sub(r"\D", "", (phone or "").lower().split("x")[0])
 	return digits[-10:]
 
 

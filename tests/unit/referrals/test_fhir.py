@@ -1087,3 +1087,30 @@ def test_a_requested_service_with_neither_text_display_nor_code_is_empty():
 	bundle = referral_bundle()
 	bundle["entry"][0]["resource"]["code"] = {"coding": [{"system": "http://snomed.info/sct"}]}
 	assert read_referral_bundle(bundle).requested_service == ""
+
+
+def test_an_entry_of_a_resource_type_fhir_does_not_have_is_named_not_a_crash():
+	bundle = referral_bundle()
+	bundle["entry"].append({"fullUrl": "urn:uuid:odd", "resource": {"resourceType": "NopeType"}})
+	with pytest.raises(FHIRInputError) as refused:
+		read_referral_bundle(bundle)
+	(issue,) = refused.value.issues
+	assert issue.expression == f"Bundle.entry[{len(bundle['entry']) - 1}].resource.resourceType"
+	assert issue.diagnostics == "unknown resource type 'NopeType'"
+
+
+def test_a_resource_sent_alone_instead_of_a_bundle_is_refused_by_name():
+	patient = next(
+		e["resource"] for e in referral_bundle()["entry"] if e["resource"]["resourceType"] == "Patient"
+	)
+	with pytest.raises(FHIRInputError) as refused:
+		read_referral_bundle(patient)
+	(issue,) = refused.value.issues
+	assert (issue.expression, issue.code) == ("Bundle.resourceType", "value")
+	assert "not a 'Patient'" in issue.diagnostics
+
+
+def test_a_missing_required_element_is_reported_as_required():
+	with pytest.raises(FHIRInputError) as refused:
+		validate({"resourceType": "ServiceRequest", "intent": "order", "subject": {"reference": "Patient/1"}})
+	assert [(i.expression, i.code) for i in refused.value.issues] == [("ServiceRequest.status", "required")]

@@ -126,3 +126,9 @@ def test_each_reason_to_wait_for_a_person_says_why():
 	assert match_patient(REFERRAL, [patient(), patient(name="PAT-2")]).reason == (
 		"2 patients share the name and date of birth"
 	)
+
+
+def test_an_extension_in_capitals_is_dropped_too():
+	from referral_crm.core.referrals.healthcare import phone_digits
+
+	assert phone_digits("212-555-0100 EXT 23") == phone_digits("212-555-0100 ext 23") == "2125550100"
