@@ -1114,3 +1114,11 @@ def test_a_missing_required_element_is_reported_as_required():
 	with pytest.raises(FHIRInputError) as refused:
 		validate({"resourceType": "ServiceRequest", "intent": "order", "subject": {"reference": "Patient/1"}})
 	assert [(i.expression, i.code) for i in refused.value.issues] == [("ServiceRequest.status", "required")]
+
+
+def test_an_unknown_entry_type_is_named_from_the_bundle_when_no_root_is_given():
+	bundle = referral_bundle()
+	bundle["entry"].insert(0, {"resource": {"resourceType": "NopeType"}})
+	with pytest.raises(FHIRInputError) as refused:
+		validate(bundle)
+	assert [i.expression for i in refused.value.issues] == ["Bundle.entry[0].resource.resourceType"]
