@@ -111,8 +111,9 @@ def replica_is_current(replica) -> bool:
 		return False
 	try:
 		position = _primary().sql("select @@global.gtid_binlog_pos")[0][0]
-		if not position:
-			return True  # no binary log on the primary: nothing to compare, Frappe's own behaviour
+		if not position:  # no binary log on the primary to compare with: up is all that can be asked
+			replica.sql("select 1")
+			return True
 		reached = replica.sql(
 			"select master_gtid_wait(%s, %s)", (position, float(frappe.conf.replica_max_lag or 2))
 		)[0][0]
