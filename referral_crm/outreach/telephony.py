@@ -577,18 +577,29 @@ def match_caller(number: str) -> dict:
 	)
 	if provider:
 		return {"provider": provider[0].name, "practice": provider[0].primary_practice}
-	contact = frappe.get_all(
-		"Contact Phone", filters={"phone": ("in", variants), "parenttype": "Contact"}, pluck="parent", limit=1
-	) or frappe.get_all("Contact", filters={"mobile_no": ("in", variants)}, pluck="name", limit=1)
-	if contact:
-		practice = frappe.get_all(
-			"Dynamic Link",
-			filters={"parenttype": "Contact", "parent": contact[0], "link_doctype": "Practice"},
-			pluck="link_name",
-			limit=1,
-		)
-		return {"contact": contact[0], "practice": practice[0] if practice else None}
-	return {}
+	# Only office contacts: on the same site a number may also be a patient's (Healthcare) or a
+	# customer's (ERPNext) contact, which the people on duty must not be shown.
+	contacts = frappe.get_all(
+		"Contact Phone", filters={"phone": ("in", variants), "parenttype": "Contact"}, pluck="parent"
+	) + frappe.get_all("Contact", filters={"mobile_no": ("in", variants)}, pluck="name")
+	links = frappe.get_all(
+		"Dynamic Link",
+		filters={
+			"parenttype": "Contact",
+			"parent": ("in", contacts or [""]),
+			"link_doctype": ("in", ("Practice", "Provider")),
+		},
+		fields=["parent", "link_doctype", "link_name"],
+	)
+	if not links:
+		return {}
+	link = next((row for row in links if row.link_doctype == "Practice"), links[0])
+	practice = (
+		link.link_name
+		if link.link_doctype == "Practice"
+		else frappe.db.get_value("Provider", link.link_name, "primary_practice")
+	)
+	return {"contact": link.parent, "practice": practice}
 
 
 def duty_users(settings=None) -> list[str]:

@@ -449,6 +449,26 @@ class TestInbound(TelephonyCase):
 		self.assertEqual(doc.links[0].link_name, self.offices[1].name)
 		self.assertEqual(telephony.match_caller("(718) 555-0142")["contact"], contact)
 
+	def test_a_number_that_is_only_a_patient_s_or_customer_s_contact_is_an_unknown_caller(self):
+		other = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": "Pat",
+				"last_name": "Private",
+				"phone_nos": [{"phone": "+17185550199", "is_primary_phone": 1}],
+			}
+		).insert(ignore_permissions=True)
+		self.assertEqual(
+			telephony.match_caller("(718) 555-0199"), {}, "no name of a contact outside the offices"
+		)
+		office = frappe.get_doc("Contact", other.name)
+		office.append("links", {"link_doctype": "Practice", "link_name": self.offices[0].name})
+		office.save(ignore_permissions=True)
+		self.assertEqual(
+			telephony.match_caller("(718) 555-0199"),
+			{"contact": other.name, "practice": self.offices[0].name},
+		)
+
 
 class TestRecordings(TelephonyCase):
 	def test_a_recording_is_private_limited_to_managers_and_deleted_after_retention_with_a_log(self):
