@@ -5,7 +5,7 @@ with its reason kept on the plan."""
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.utils import getdate, today
+from frappe.utils import get_time, getdate, today
 
 from referral_crm.core.field.my_day import (
 	CARRIED_OVER,
@@ -17,6 +17,7 @@ from referral_crm.core.field.my_day import (
 	choose_stops,
 	past_day_end,
 )
+from referral_crm.core.field.routing import parse_clock
 from referral_crm.core.referral_sources.geocode import is_valid_point
 from referral_crm.core.referral_sources.stages import LIAISON
 
@@ -82,19 +83,10 @@ def _meetings(user: str, day) -> list[Candidate]:
 			row.practice,
 			MEETING,
 			row.next_step or _("Meeting booked"),
-			appointment_time=_clock(row.meeting_time),
+			appointment_time=get_time(row.meeting_time).strftime("%H:%M") if row.meeting_time else None,
 		)
 		for row in rows
 	]
-
-
-def _clock(value) -> str | None:
-	"""A Time field's value as "HH:MM"."""
-	if value in (None, ""):
-		return None
-	text = str(value)
-	hours, _sep, rest = text.partition(":")
-	return f"{int(hours):02d}:{rest[:2] or '00'}"
 
 
 def _left_over(user: str, day) -> list[Candidate]:
@@ -185,17 +177,12 @@ def _plan_stops(doc, chosen: list[Candidate], rolled: list[tuple[str, str]]) -> 
 		return
 	doc.plan()
 	fixed = {c.practice for c in kept if c.reason == MEETING}
-	late = past_day_end([(row.practice, _minute(row.arrival)) for row in doc.stops], fixed, DAY_ENDS)
+	late = past_day_end([(row.practice, parse_clock(row.arrival) or 0) for row in doc.stops], fixed, DAY_ENDS)
 	if late:
 		rolled += [(p, _("would arrive after the day ends")) for p in late]
 		doc.set("stops", [row for row in doc.stops if row.practice not in late])
 		if doc.stops:
 			doc.plan()
-
-
-def _minute(clock: str | None) -> int:
-	hours, _sep, mins = (clock or "0:0").partition(":")
-	return int(hours) * 60 + int(mins or 0)
 
 
 def build_my_day(user: str, day=None) -> str | None:

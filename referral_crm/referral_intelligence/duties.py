@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import frappe
 from frappe import _
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import Max
 from frappe.utils import add_days, get_datetime, get_fullname, getdate, now_datetime, today
 
 from referral_crm.core.referral_intelligence.duties import Duty, order_duties
@@ -120,27 +122,29 @@ def _first_referrals_to_thank(user: str, day) -> list[Duty]:
 			pluck="name",
 		)
 	)
+	changes = [c for c in changes if c.practice in mine]
+	visit = DocType("Visit")
+	last_touch = dict(  # each office's latest touch, in one query
+		frappe.qb.from_(visit)
+		.select(visit.practice, Max(visit.visit_datetime))
+		.where(visit.practice.isin([c.practice for c in changes] or [""]))
+		.groupby(visit.practice)
+		.run()
+	)
 	duties = []
 	for change in changes:
-		if change.practice not in mine:
+		if last_touch.get(change.practice) and last_touch[change.practice] >= change.changed_at:
 			continue
-		touched = frappe.get_all(
-			"Visit",
-			filters={"practice": change.practice, "visit_datetime": (">=", change.changed_at)},
-			pluck="name",
-			limit=1,
-		)
-		if not touched:
-			duties.append(
-				Duty(
-					"thank",
-					_("Thank {0} for its first referral").format(change.practice_name),
-					_("referring since {0}").format(frappe.format(change.changed_at, "Date")),
-					due=getdate(change.changed_at) + timedelta(days=1),
-					route=_form("Practice", change.practice),
-					action=_("Log the Call"),
-				)
+		duties.append(
+			Duty(
+				"thank",
+				_("Thank {0} for its first referral").format(change.practice_name),
+				_("referring since {0}").format(frappe.format(change.changed_at, "Date")),
+				due=getdate(change.changed_at) + timedelta(days=1),
+				route=_form("Practice", change.practice),
+				action=_("Log the Call"),
 			)
+		)
 	return duties
 
 
