@@ -126,6 +126,9 @@ doc_events = {
 		for doctype in ("Practice", "Provider", "Referral", "Visit", "Partner Issue", "Referral Territory")
 	},
 }
+for _doctype in ("Practice", "Provider"):  # the index the Duplicate Records report reads
+	doc_events[_doctype]["on_update"] = "referral_crm.referral_sources.duplicates.keep_index"
+	doc_events[_doctype]["on_trash"] = "referral_crm.referral_sources.duplicates.forget_index"
 
 # Scheduled jobs
 # --------------
@@ -150,7 +153,9 @@ scheduler_events = {
 		"referral_crm.field.my_day.build_my_days",  # after the work lists it starts from
 		"referral_crm.referral_intelligence.alerts.run_weekly_job_if_due",
 		"referral_crm.referral_sources.accounts.mark_dormant_accounts",
+		"referral_crm.referral_sources.duplicates.reindex_yesterdays_changes",
 	],
+	"weekly_long": ["referral_crm.referral_sources.duplicates.sweep_weekly"],
 	"monthly_long": ["referral_crm.referral_intelligence.commissions.generate_statements"],
 	"cron": {
 		"0 7 * * 1": ["referral_crm.referral_intelligence.alerts.send_monday_digest"],

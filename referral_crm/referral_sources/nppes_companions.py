@@ -241,10 +241,8 @@ def write_other_names(importer: NppesImporter, names: list[OtherName]) -> None:
 		.run()
 	):
 		known[parent].append(name)
-	for practice in by_practice:
-		frappe.db.set_value(
-			"Practice", practice, "also_known_as", also_known_as(known[practice]), update_modified=False
-		)
+	for practice in by_practice:  # a changed record: its new names are keyed for duplicate checks
+		frappe.db.set_value("Practice", practice, "also_known_as", also_known_as(known[practice]))
 
 
 def _drop_nppes_rows(doctype: str, parenttype: str, parentfield: str, parents: list[str]) -> None:

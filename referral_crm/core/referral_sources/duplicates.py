@@ -8,7 +8,7 @@ alike their names: NPPES gives each entity one NPI.
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -18,6 +18,7 @@ from referral_crm.core.referral_sources.offices import address_key
 
 DEFAULT_THRESHOLD = 80
 MAX_BLOCK = 200  # a number shared by more records than this is a switchboard, not evidence
+MAX_KEY_LENGTH = 140
 
 _LEGAL_FORMS = re.compile(r"\b(pllc|llc|llp|lp|pc|p c|pa|inc|corp|corporation|co|ltd|group|the)\b")
 
@@ -47,22 +48,33 @@ def comparable_name(name: str) -> str:
 	return " ".join(_LEGAL_FORMS.sub(" ", normalize_name(name)).split())
 
 
-def _blocks(records: list[Candidate], names: list[tuple[str, ...]]) -> Iterable[list[int]]:
-	keys: dict[tuple, list[int]] = defaultdict(list)
+def block_keys(candidate: Candidate, names: tuple[str, ...] | None = None) -> set[str]:
+	"""The blocks a record is compared within, each as one text key (what the site's index stores)."""
+	names = all_names(candidate) if names is None else names
+	keys = set()
+	if candidate.npi:
+		keys.add(f"npi:{candidate.npi}")
+	if candidate.phone:
+		keys.add(f"phone:{candidate.phone}")
+	if candidate.fax:
+		keys.add(f"fax:{candidate.fax}")
+	if street := address_key(candidate.zip_code, candidate.address_line1):
+		keys.add(f"address:{street}")
+	if candidate.zip_code:
+		for first_word in {name.split()[0] for name in names if name}:
+			keys.add(f"name:{candidate.zip_code[:3]}:{first_word}")
+	return {key[:MAX_KEY_LENGTH] for key in keys}
+
+
+def _blocks(
+	records: list[Candidate], names: list[tuple[str, ...]], crowded: Collection[str]
+) -> Iterable[list[int]]:
+	keys: dict[str, list[int]] = defaultdict(list)
 	for i, r in enumerate(records):
-		if r.npi:
-			keys[("npi", r.npi)].append(i)
-		if r.phone:
-			keys[("phone", r.phone)].append(i)
-		if r.fax:
-			keys[("fax", r.fax)].append(i)
-		if street := address_key(r.zip_code, r.address_line1):
-			keys[("address", street)].append(i)
-		if r.zip_code:
-			for first_word in {name.split()[0] for name in names[i] if name}:
-				keys[("name", r.zip_code[:3], first_word)].append(i)
-	for members in keys.values():
-		if 1 < len(members) <= MAX_BLOCK:
+		for key in block_keys(r, names[i]):
+			keys[key].append(i)
+	for key, members in keys.items():
+		if 1 < len(members) <= MAX_BLOCK and key not in crowded:
 			yield members
 
 
@@ -100,19 +112,29 @@ def score_pair(
 
 
 def find_duplicate_pairs(
-	records: Iterable[Candidate], threshold: int = DEFAULT_THRESHOLD
+	records: Iterable[Candidate],
+	threshold: int = DEFAULT_THRESHOLD,
+	involving: Collection[str] | None = None,
+	crowded: Collection[str] = (),
 ) -> list[DuplicatePair]:
-	"""Pairs scoring at least `threshold`, best first, each pair once with a < b."""
+	"""Pairs scoring at least `threshold`, best first, each pair once with a < b.
+
+	`involving`: only pairs with one of these records (the others being the records that share a
+	block with them). `crowded`: keys held by more than MAX_BLOCK records on the whole site, which
+	a part of the site cannot tell by counting."""
 	records = list(records)
 	names = [all_names(r) for r in records]
+	wanted = None if involving is None else {i for i, r in enumerate(records) if r.id in involving}
 	seen: set[tuple[int, int]] = set()
 	pairs = []
-	for members in _blocks(records, names):
+	for members in _blocks(records, names, crowded):
 		for x, i in enumerate(members):
 			for j in members[x + 1 :]:
 				if (i, j) in seen:  # blocks list their members in ascending order, so i < j
 					continue
 				seen.add((i, j))
+				if wanted is not None and i not in wanted and j not in wanted:
+					continue
 				score, reasons = score_pair(records[i], records[j], names[i], names[j])
 				if score >= threshold:
 					a, b = sorted((records[i].id, records[j].id))

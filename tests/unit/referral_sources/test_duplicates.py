@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 from referral_crm.core.referral_sources.duplicates import (
 	Candidate,
 	all_names,
+	block_keys,
 	comparable_name,
 	find_duplicate_pairs,
 	score_pair,
@@ -193,3 +194,70 @@ def test_every_pair_of_three_duplicates_is_found_once_whatever_blocks_they_meet_
 		("names 100% alike", "same address"),
 		("names 100% alike", "same address"),
 	]
+
+
+def test_a_record_is_keyed_by_each_block_it_is_compared_in():
+	record = Candidate(
+		"P1",
+		"The Bronx Primary Care, PLLC",
+		npi="1234567893",
+		phone="+17185550100",
+		fax="+17185550101",
+		address_line1="600 E. 161st St.",
+		zip_code="10451-2345",
+		other_names=("Concourse Clinic",),
+	)
+	keys = block_keys(record)
+	assert {k.split(":")[0] for k in keys} == {"npi", "phone", "fax", "address", "name"}
+	assert {"npi:1234567893", "phone:+17185550100", "fax:+17185550101"} <= keys
+	assert {"name:104:bronx", "name:104:concourse"} <= keys
+	assert block_keys(Candidate("P2", "")) == set()
+	assert all(len(k) <= 140 for k in block_keys(Candidate("P3", "x " * 200, zip_code="10451")))
+
+
+def _site(seed: int) -> list[Candidate]:
+	import random
+
+	rng = random.Random(seed)
+	words = ["bronx", "concourse", "harlem", "tremont", "medical", "care", "kidney", "heart"]
+	records = []
+	for i in range(120):
+		records.append(
+			Candidate(
+				f"P{i:03d}",
+				" ".join(rng.sample(words, 2)),
+				npi=rng.choice(["", "", "", f"1{rng.randrange(5)}"]),
+				phone=rng.choice(["", f"+1718555{rng.randrange(8):04d}"]),
+				fax=rng.choice(["", "", f"+1718666{rng.randrange(6):04d}"]),
+				address_line1=rng.choice(["", f"{rng.randrange(4)} Grand Concourse"]),
+				zip_code=rng.choice(["10451", "10452", "11201", ""]),
+			)
+		)
+	return records
+
+
+@given(st.integers(0, 10_000), st.integers(0, 119))
+def test_a_record_s_candidates_from_the_index_are_exactly_the_whole_site_s_pairs_with_it(seed, pick):
+	"""What the site does for one record: the records sharing a key with it, keys crowded site-wide left out."""
+	import collections
+
+	from referral_crm.core.referral_sources import duplicates
+
+	site = _site(seed)
+	target = site[pick]
+	holders = collections.defaultdict(set)
+	for record in site:
+		for key in block_keys(record):
+			holders[key].add(record.id)
+	crowded = {k for k, ids in holders.items() if len(ids) > 3}
+	others = {i for k in block_keys(target) - crowded for i in holders[k]}
+	part = [r for r in site if r.id in others | {target.id}]
+
+	original = duplicates.MAX_BLOCK
+	duplicates.MAX_BLOCK = 3  # small blocks, so that crowded keys occur at this size
+	try:
+		whole = {p for p in find_duplicate_pairs(site, 50) if target.id in (p.a, p.b)}
+		found = set(find_duplicate_pairs(part, 50, involving={target.id}, crowded=crowded))
+	finally:
+		duplicates.MAX_BLOCK = original
+	assert found == whole

@@ -16,6 +16,7 @@ from referral_crm.core.referral_sources.nppes_companions import (
 	PRACTICE_LOCATION,
 	companions_in_zip,
 )
+from referral_crm.referral_sources.duplicates import index_changed_since
 from referral_crm.referral_sources.nppes import ImportSummary, NppesImporter
 from referral_crm.referral_sources.nppes_companions import import_companions
 
@@ -151,6 +152,7 @@ def run_import(name: str) -> ImportSummary:
 	started = time.monotonic()
 	doc.db_set({"status": "Running", "started_at": now_datetime(), "finished_at": None})
 	frappe.db.commit()
+	since = doc.started_at
 	path = doc.file_path()
 	total = estimate_rows(path)
 
@@ -173,6 +175,8 @@ def run_import(name: str) -> ImportSummary:
 		importer = NppesImporter(progress=progress)
 		summary = importer.run(read_nppes(path, doc.row_filter()), commit=True)
 		import_companions(importer, sources, commit=True)
+		for doctype in ("Practice", "Provider"):  # rows written in bulk: key them for duplicate checks
+			index_changed_since(doctype, since)
 	except Exception:
 		frappe.db.rollback()
 		doc.db_set({"status": "Failed", "finished_at": now_datetime(), "summary": frappe.get_traceback()})

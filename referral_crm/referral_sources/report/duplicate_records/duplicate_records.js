@@ -11,6 +11,19 @@ frappe.query_reports["Duplicate Records"] = {
 			default: "Practice",
 			reqd: 1,
 		},
+		{
+			fieldname: "record",
+			label: __("Duplicates Of"),
+			fieldtype: "Dynamic Link",
+			options: "record_type",
+			description: __("One practice or provider: its likely duplicates anywhere on the site."),
+		},
+		{
+			fieldname: "nppes_import",
+			label: __("Records of NPPES Import"),
+			fieldtype: "Link",
+			options: "NPPES Import",
+		},
 		{ fieldname: "threshold", label: __("Lowest Score"), fieldtype: "Int", default: 80 },
 	],
 	formatter(value, row, column, data, default_formatter) {
@@ -20,6 +33,19 @@ frappe.query_reports["Duplicate Records"] = {
 		return default_formatter(value, row, column, data);
 	},
 	onload(report) {
+		report.page.add_inner_button(__("Compare the Whole Site Again"), () => {
+			frappe
+				.call({
+					method: "referral_crm.referral_sources.duplicates.start_sweep",
+					args: { record_type: report.get_filter_value("record_type") },
+				})
+				.then(() =>
+					frappe.show_alert({
+						message: __("Comparing in the background; open the report again when it is done."),
+						indicator: "blue",
+					}),
+				);
+		});
 		report.page.wrapper.on("click", "button[data-merge]", (event) => {
 			const data = JSON.parse(decodeURIComponent(event.currentTarget.dataset.merge));
 			const keep = new frappe.ui.Dialog({

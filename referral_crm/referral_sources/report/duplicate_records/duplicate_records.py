@@ -1,16 +1,31 @@
 # Copyright (c) 2026, referral_crm contributors
 # For license information, please see license.txt
 
-"""Likely duplicate practices or providers, best first, for a manager to merge or leave."""
+"""Likely duplicate practices or providers, best first, for a manager to merge or leave.
+
+Those of one record or of one NPPES import are found through the site's index while the person
+waits; the whole site is compared while they wait when it is small, and otherwise shown as the
+latest background sweep found it (records saved since are keyed as they are saved)."""
 
 import frappe
 from frappe import _
+from frappe.utils import format_datetime
 
-from referral_crm.core.referral_sources.duplicates import DEFAULT_THRESHOLD, Candidate, find_duplicate_pairs
+from referral_crm.core.referral_sources.duplicates import DEFAULT_THRESHOLD, find_duplicate_pairs
+from referral_crm.referral_sources.duplicates import (
+	DOCTYPES,
+	FIELDS,
+	SWEEP_LOWEST_SCORE,
+	as_candidate,
+	candidates_of,
+	changed_by_import,
+	compared_while_waiting,
+	last_done_sweep,
+	latest_sweep,
+	queue_sweep,
+	swept_pairs,
+)
 from referral_crm.replica import reads_from_replica
-
-DOCTYPES = ("Practice", "Provider")
-NAME_FIELD = {"Practice": "practice_name", "Provider": "provider_name"}
 
 
 @reads_from_replica
@@ -20,68 +35,60 @@ def execute(filters=None):
 	if doctype not in DOCTYPES:
 		frappe.throw(_("Look for duplicate practices or providers."))
 	threshold = int(filters.get("threshold") or DEFAULT_THRESHOLD)
-	return columns(doctype), rows(doctype, threshold)
-
-
-def candidates(doctype: str) -> list[Candidate]:
-	if doctype == "Practice":
-		fields = [
-			"name",
-			"practice_name",
-			"npi",
-			"phone",
-			"fax",
-			"address_line1",
-			"zip_code",
-			"also_known_as",
+	message = None
+	if filters.get("record"):
+		pairs, titles = candidates_of(doctype, [filters.record], threshold)
+	elif filters.get("nppes_import"):
+		pairs, titles = candidates_of(doctype, changed_by_import(doctype, filters.nppes_import), threshold)
+	elif compared_while_waiting(doctype):
+		records = [
+			as_candidate(doctype, r)
+			for r in frappe.get_list(doctype, fields=FIELDS[doctype], limit_page_length=0)
 		]
+		pairs, titles = find_duplicate_pairs(records, threshold), {r.id: r.name for r in records}
 	else:
-		fields = ["name", "provider_name", "npi", "phone", "fax", "primary_practice"]
-	records = frappe.get_list(doctype, fields=fields, limit_page_length=0)
-	if doctype == "Practice":
-		return [
-			Candidate(
-				r.name,
-				r.practice_name or "",
-				r.npi or "",
-				r.phone or "",
-				r.fax or "",
-				r.address_line1 or "",
-				r.zip_code or "",
-				tuple((r.also_known_as or "").splitlines()),
-			)
-			for r in records
-		]
-	# A provider's place is their primary practice: the same one counts as the same address.
-	return [
-		Candidate(
-			r.name,
-			r.provider_name or "",
-			r.npi or "",
-			r.phone or "",
-			r.fax or "",
-			r.primary_practice or "",
-			"00000" if r.primary_practice else "",
+		pairs, titles, message = _from_sweep(doctype, threshold)
+	return columns(doctype), [_row(doctype, pair, titles) for pair in pairs], message
+
+
+def _from_sweep(doctype: str, threshold: int):
+	if threshold < SWEEP_LOWEST_SCORE:
+		frappe.throw(
+			_("On a site this large the lowest score shown is {0}.").format(SWEEP_LOWEST_SCORE),
+			title=_("Lowest Score"),
 		)
-		for r in records
-	]
+	sweep = last_done_sweep(doctype)
+	latest = latest_sweep(doctype)
+	if (not latest or latest.status == "Failed") and frappe.has_permission(doctype, "write"):
+		queue_sweep(doctype)
+	if not sweep:
+		return (
+			[],
+			{},
+			_(
+				"So many records that the whole site is being compared in the background. Open this report again in a few minutes, or look at one record or one import meanwhile."
+			),
+		)
+	pairs, titles = swept_pairs(sweep, threshold)
+	return (
+		pairs,
+		titles,
+		_(
+			"The whole site as compared on {0} ({1} records). A record saved since is checked when you pick it above."
+		).format(format_datetime(sweep.finished_at), sweep.records),
+	)
 
 
-def rows(doctype: str, threshold: int) -> list[dict]:
-	records = candidates(doctype)
-	names = {c.id: c.name for c in records}
-	return [
-		{
-			"record": pair.a,
-			"record_name": names[pair.a],
-			"other": pair.b,
-			"other_name": names[pair.b],
-			"score": pair.score,
-			"reasons": ", ".join(_(reason) for reason in pair.reasons),
-			"doctype": doctype,
-		}
-		for pair in find_duplicate_pairs(records, threshold)
-	]
+def _row(doctype: str, pair, titles: dict) -> dict:
+	return {
+		"record": pair.a,
+		"record_name": titles.get(pair.a),
+		"other": pair.b,
+		"other_name": titles.get(pair.b),
+		"score": pair.score,
+		"reasons": ", ".join(_(reason) for reason in pair.reasons),
+		"doctype": doctype,
+	}
 
 
 def columns(doctype: str) -> list[dict]:
