@@ -57,6 +57,9 @@ def rollup_filters(filters: dict, weeks: list) -> dict:
 	return out
 
 
-def read_rollup(filters: dict, weeks: list, fields: list[str]) -> list[dict]:
+def read_rollup(filters: dict, weeks: list, fields: list[str], group_by: str | None = None) -> list[dict]:
 	"""Rollup rows the user may see (territory permissions apply through frappe.get_list)."""
-	return frappe.get_list(ROLLUP, filters=rollup_filters(filters, weeks), fields=fields, limit_page_length=0)
+	grouped = {"group_by": group_by, "order_by": group_by} if group_by else {}
+	return frappe.get_list(
+		ROLLUP, filters=rollup_filters(filters, weeks), fields=fields, limit_page_length=0, **grouped
+	)

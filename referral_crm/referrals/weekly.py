@@ -29,6 +29,8 @@ ROLLUP_FIELDS = (
 	"median_hours_to_soc",
 	"notes_due",
 	"notes_on_time",
+	"soc_hours",
+	"non_admit_reasons",
 	"creation",
 	"modified",
 	"owner",
@@ -51,6 +53,7 @@ def _fetch_referrals(condition) -> list[ReferralRow]:
 			referral.status,
 			referral.start_of_care,
 			referral.visit_note_sent_at,
+			referral.non_admit_reason,
 		)
 		.where(condition(referral))
 		.run()
@@ -103,6 +106,8 @@ def _write(stats: dict, keep) -> int:
 				round(median, 1) if median is not None else 0,  # read with admitted_of_received
 				s.notes_due,
 				s.notes_on_time,
+				s.hours_text(),
+				s.reasons_text(),
 				now,
 				now,
 				"Administrator",

@@ -1,11 +1,12 @@
 """Aggregations behind the reports, over plain rows the reports load with the user's permissions."""
 
-from collections import Counter, defaultdict
+import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from referral_crm.core.referrals.referral import ADMITTED_STATUSES, CANCELLED, NOT_ADMITTED
+from referral_crm.core.referrals.referral import ADMITTED_STATUSES, CANCELLED
 from referral_crm.core.referrals.rollup import median
 from referral_crm.core.weeks import week_start
 
@@ -40,24 +41,13 @@ class SourceCard:
 		return ", ".join(f"{reason} ({n})" for reason, n in self.non_admit_reasons.most_common(limit))
 
 
-def source_cards(rows: Iterable[Mapping]) -> dict[str, SourceCard]:
-	"""Per source: hours from receipt to start of care, and why referrals were not admitted.
-
-	Rows carry source, status, received_at, start_of_care, non_admit_reason; or, as the report reads
-	them from the database, an admitted referral's "hours_to_soc" already worked out, and not-admitted
-	referrals counted per reason ("referrals").
-	"""
-	cards: dict[str, SourceCard] = defaultdict(SourceCard)
-	for row in rows:
-		card = cards[row["source"]]
-		if row["status"] in ADMITTED_STATUSES:
-			if row.get("hours_to_soc") is not None:
-				card.hours_to_soc.append(float(row["hours_to_soc"]))
-			elif row.get("start_of_care"):
-				card.hours_to_soc.append((row["start_of_care"] - row["received_at"]).total_seconds() / 3600)
-		elif row["status"] == NOT_ADMITTED:
-			card.non_admit_reasons[row.get("non_admit_reason") or "Other"] += row.get("referrals", 1)
-	return dict(cards)
+def source_card_from_rollup(hours: str | None, reasons: str | None) -> SourceCard:
+	"""A source's card from its rollup rows as the database joins them over the weeks (comma-joined
+	hours_text and reasons_text of core.referrals.rollup.WeekStats)."""
+	card = SourceCard(hours_to_soc=[float(h) for h in (hours or "").split(",") if h])
+	for week in json.loads(f"[{reasons}]") if reasons else ():
+		card.non_admit_reasons.update(week)
+	return card
 
 
 @dataclass(frozen=True)

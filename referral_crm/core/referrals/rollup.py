@@ -1,10 +1,12 @@
 """Weekly figures per referral source: what the rollup table holds and the reports read."""
 
+import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from referral_crm.core.referrals.referral import ADMITTED_STATUSES, CANCELLED
+from referral_crm.core.referrals.referral import ADMITTED_STATUSES, CANCELLED, NOT_ADMITTED
 from referral_crm.core.weeks import week_start
 
 PRACTICE = "Practice"
@@ -19,6 +21,7 @@ class ReferralRow:
 	status: str
 	start_of_care: datetime | None = None
 	visit_note_sent_at: datetime | None = None
+	non_admit_reason: str | None = None
 
 
 @dataclass
@@ -29,10 +32,24 @@ class WeekStats:
 	hours_to_soc: list[float] = field(default_factory=list)  # receipt -> start of care, this week's referrals
 	notes_due: int = 0  # visit notes whose promised time has passed (or that went out), by start-of-care week
 	notes_on_time: int = 0
+	non_admit_reasons: Counter = field(default_factory=Counter)  # of this week's referrals not admitted
 
 	@property
 	def median_hours_to_soc(self) -> float | None:
 		return median(self.hours_to_soc)
+
+	def hours_text(self) -> str | None:
+		"""The hours as the rollup keeps them, so that a median over many weeks can be taken:
+		"12.500,30.250"; the database joins weeks with the same comma."""
+		return ",".join(f"{h:.3f}" for h in sorted(self.hours_to_soc)) or None
+
+	def reasons_text(self) -> str | None:
+		"""The non-admit reasons counted, as a JSON object; weeks joined by commas make a JSON array's body."""
+		return (
+			json.dumps(dict(sorted(self.non_admit_reasons.items())), separators=(",", ":"))
+			if self.non_admit_reasons
+			else None
+		)
 
 
 def weekly_rollup(
@@ -57,6 +74,8 @@ def weekly_rollup(
 				continue
 			received = stats(source_type, source, row.received_at)
 			received.received += 1
+			if row.status == NOT_ADMITTED:
+				received.non_admit_reasons[row.non_admit_reason or "Other"] += 1
 			if not admitted:
 				continue
 			received.admitted_of_received += 1
