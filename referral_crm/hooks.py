@@ -95,6 +95,12 @@ override_whitelisted_methods = {
 	"frappe.client.get_count": "referral_crm.compliance.guarded.get_count",
 	"frappe.client.get": "referral_crm.compliance.guarded.get",
 	"frappe.desk.listview.get_group_by_count": "referral_crm.compliance.guarded.get_group_by_count",
+	# The app's workspace cards and charts read on the read replica (docs/replica.md); others' as before.
+	"frappe.desk.doctype.number_card.number_card.get_result": "referral_crm.replica.get_number_card_result",
+	"frappe.desk.doctype.number_card.number_card.get_percentage_difference": (
+		"referral_crm.replica.get_number_card_percentage_difference"
+	),
+	"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "referral_crm.replica.get_dashboard_chart",
 }
 # The only methods open to guests: the telephony provider's webhooks, each refusing a request whose
 # signature is not the provider's (the HIPAA Readiness report counts them apart).

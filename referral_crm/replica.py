@@ -10,6 +10,10 @@ the report with a connection error, a lagging one shows old figures. Here:
   on the primary again if the replica fails half way.
 - `before_request` keeps a request to one of Frappe's replica-reading methods on the primary while
   the replica is down or behind.
+- `get_number_card_result`, `get_number_card_percentage_difference` and `get_dashboard_chart` take
+  the place of Frappe's number card and dashboard chart readers (hooks.py,
+  `override_whitelisted_methods`; Frappe v15 does not mark them read-only): the app's own cards and
+  charts are read like its reports, every other app's go to Frappe's readers as they are.
 
 Current means the replica has applied every transaction the primary had committed when the read
 began, waiting at most `replica_max_lag` seconds (site_config, default 2). MariaDB's
@@ -194,3 +198,101 @@ def _close(db) -> None:
 		db.close()
 	except Exception:
 		db._conn = db._cursor = None  # a connection the replica dropped already
+
+
+# The workspace number cards and dashboard charts. Frappe's readers check the permissions themselves
+# (through frappe.get_list on the card's DocType) and are called as they are, with the arguments the
+# desk sends, left unannotated as Frappe's are so that they accept what Frappe's accept.
+
+
+@frappe.whitelist(methods=["GET", "POST"])  # as Frappe's own: the desk calls both ways
+def get_number_card_result(doc, filters, to_date=None):
+	from frappe.desk.doctype.number_card import number_card
+
+	if not _is_apps("Number Card", _name_of(doc)):
+		return number_card.get_result(doc, filters, to_date)
+	return reads_from_replica(number_card.get_result)(doc, filters, to_date)
+
+
+@frappe.whitelist(methods=["GET", "POST"])  # as Frappe's own: the desk calls both ways
+def get_number_card_percentage_difference(doc, filters, result):
+	from frappe.desk.doctype.number_card import number_card
+
+	if not _is_apps("Number Card", _name_of(doc)):
+		return number_card.get_percentage_difference(doc, filters, result)
+	return reads_from_replica(number_card.get_percentage_difference)(doc, filters, result)
+
+
+@frappe.whitelist(methods=["GET", "POST"])  # as Frappe's own: the desk calls both ways
+def get_dashboard_chart(
+	chart_name=None,
+	chart=None,
+	no_cache=None,
+	filters=None,
+	from_date=None,
+	to_date=None,
+	timespan=None,
+	time_interval=None,
+	heatmap_year=None,
+	refresh=None,
+):
+	"""Frappe's chart reader; on the replica it is told it reads read-only (Frappe's own flag), so it
+	does not write the chart's "Last synced" time there, and the time is written on the primary after."""
+	from frappe.desk.doctype.dashboard_chart import dashboard_chart
+
+	kwargs = {
+		"chart_name": chart_name,
+		"chart": chart,
+		"no_cache": no_cache,
+		"filters": filters,
+		"from_date": from_date,
+		"to_date": to_date,
+		"timespan": timespan,
+		"time_interval": time_interval,
+		"heatmap_year": heatmap_year,
+		"refresh": refresh,
+	}
+	if not _is_apps("Dashboard Chart", chart_name or _name_of(chart)):
+		return dashboard_chart.get(**kwargs)
+
+	# Frappe writes the sync time when it computes the figures of a named chart (frappe.utils.dashboard)
+	syncs = bool(chart_name) and not no_cache and not _cached_chart(chart_name, refresh)
+	read_on = {"replica": False}
+
+	def read():
+		read_on["replica"] = _on_replica()  # the last attempt counts: a failed replica read is retried
+		if not read_on["replica"]:
+			return dashboard_chart.get(**kwargs)
+		read_only = frappe.flags.read_only
+		frappe.flags.read_only = True
+		try:
+			return dashboard_chart.get(**kwargs)
+		finally:
+			frappe.flags.read_only = read_only
+
+	result = reads_from_replica(read)()
+	if read_on["replica"] and syncs and not frappe.flags.read_only:
+		frappe.db.set_value(
+			"Dashboard Chart", chart_name, "last_synced_on", frappe.utils.now(), update_modified=False
+		)
+	return result
+
+
+def _is_apps(doctype: str, name) -> bool:
+	"""Whether the card or chart belongs to one of this app's modules (modules.txt)."""
+	if not name or not isinstance(name, str):
+		return False
+	module = frappe.get_cached_value(doctype, name, "module")
+	return bool(module) and frappe.local.module_app.get(frappe.scrub(module)) == "referral_crm"
+
+
+def _name_of(doc) -> str | None:
+	try:
+		return (frappe.parse_json(doc) or {}).get("name")
+	except (ValueError, TypeError, AttributeError):
+		return None  # left for Frappe's reader to refuse
+
+
+def _cached_chart(chart_name: str, refresh) -> bool:
+	"""Whether Frappe answers from its cache of the chart's figures (and then records no sync)."""
+	return not frappe.utils.cint(refresh) and bool(frappe.cache.get_value(f"chart-data:{chart_name}"))

@@ -124,6 +124,16 @@ IGNORE_PERMISSIONS_ALLOWED = {
 }
 # The voice provider's webhooks: guests, each refusing any request not signed by the provider.
 GUEST_ALLOWED: set[str] = {"answer", "status", "dialed", "notice", "incoming", "recording"}
+# Stand-ins for Frappe's own methods (override_whitelisted_methods) that only choose the server to read
+# from and call Frappe's method, which checks the permissions itself: a check of ours in front would
+# change who may read a card or chart.
+CHECKED_BY_FRAPPE: dict[str, dict[str, str]] = {
+	"replica.py": {
+		"get_number_card_result": "Frappe's number_card.get_result counts through frappe.get_list",
+		"get_number_card_percentage_difference": "Frappe's reader counts through number_card.get_result",
+		"get_dashboard_chart": "Frappe's dashboard_chart.get reads a Count or Group By chart with get_list",
+	},
+}
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(APP)))
@@ -131,7 +141,8 @@ def test_hygiene(path):
 	source = path.read_text()
 	relative = str(path.relative_to(APP))
 	assert not formatted_sql(source), f"SQL built by string formatting at lines {formatted_sql(source)}"
-	assert not whitelist_problems(source, GUEST_ALLOWED)
+	checked_by_frappe = {f"{name}: checks no permission" for name in CHECKED_BY_FRAPPE.get(relative, {})}
+	assert not set(whitelist_problems(source, GUEST_ALLOWED)) - checked_by_frappe
 	unexplained = ignore_permission_uses(source) - set(IGNORE_PERMISSIONS_ALLOWED.get(relative, {}))
 	assert not unexplained, f"ignore_permissions without a reason in the allow-list: {unexplained}"
 

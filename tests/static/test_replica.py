@@ -38,3 +38,24 @@ def test_requests_to_frappes_replica_readers_are_checked_first():
 		if isinstance(t, ast.Name) and t.id == "before_request"
 	}
 	assert "referral_crm.replica.before_request" in values["before_request"]
+
+
+def test_the_number_cards_and_charts_go_through_the_replica_readers():
+	hooks = ast.parse((APP / "hooks.py").read_text())
+	overrides = next(
+		ast.literal_eval(n.value)
+		for n in hooks.body
+		if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", None) == "override_whitelisted_methods"
+	)
+	frappe_readers = {
+		"frappe.desk.doctype.number_card.number_card.get_result": "get_number_card_result",
+		"frappe.desk.doctype.number_card.number_card.get_percentage_difference": (
+			"get_number_card_percentage_difference"
+		),
+		"frappe.desk.doctype.dashboard_chart.dashboard_chart.get": "get_dashboard_chart",
+	}
+	replica = ast.parse((APP / "replica.py").read_text())
+	defined = {n.name for n in replica.body if isinstance(n, ast.FunctionDef)}
+	for method, reader in frappe_readers.items():
+		assert overrides[method] == f"referral_crm.replica.{reader}"
+		assert reader in defined
