@@ -706,11 +706,16 @@ class Demo:
 		)
 
 	def intelligence(self) -> dict:
+		from referral_crm.outreach import visit_days
 		from referral_crm.referral_intelligence.alerts import run_weekly_job
 		from referral_crm.referral_intelligence.commissions import generate_statements
+		from referral_crm.referral_sources.duplicates import DOCTYPES, rebuild_index
 		from referral_crm.referrals.weekly import rebuild_all
 
 		rows = rebuild_all()
+		visit_days.rebuild_all()  # the records above were written in bulk: count and key them
+		for doctype in DOCTYPES:
+			rebuild_index(doctype)
 		for rule in (
 			{
 				"rule_name": "Admitted Home Health",

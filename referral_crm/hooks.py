@@ -57,7 +57,7 @@ has_permission = {
 	doctype: "referral_crm.referral_sources.permissions.has_permission" for doctype in _TERRITORY_SCOPED
 }
 
-for _doctype in ("Referral Source Week", "Referral Source Alert", "Partner Issue"):
+for _doctype in ("Referral Source Week", "Referral Source Alert", "Partner Issue", "Visit Day"):
 	permission_query_conditions[_doctype] = (
 		"referral_crm.referral_sources.permissions.get_permission_query_conditions"
 	)
@@ -133,8 +133,12 @@ doc_events = {
 	},
 }
 for _doctype in ("Practice", "Provider"):  # the index the Duplicate Records report reads
-	doc_events[_doctype]["on_update"] = "referral_crm.referral_sources.duplicates.keep_index"
+	doc_events[_doctype]["on_update"] = ["referral_crm.referral_sources.duplicates.keep_index"]
 	doc_events[_doctype]["on_trash"] = "referral_crm.referral_sources.duplicates.forget_index"
+# Each person's touches per day, which Liaison Activity reads
+doc_events["Practice"]["on_update"].append("referral_crm.outreach.visit_days.on_practice_update")
+doc_events["Visit"]["on_update"] = "referral_crm.outreach.visit_days.on_visit_change"
+doc_events["Visit"]["after_delete"] = "referral_crm.outreach.visit_days.on_visit_change"
 
 # Scheduled jobs
 # --------------
@@ -160,6 +164,7 @@ scheduler_events = {
 		"referral_crm.referral_intelligence.alerts.run_weekly_job_if_due",
 		"referral_crm.referral_sources.accounts.mark_dormant_accounts",
 		"referral_crm.referral_sources.duplicates.reindex_yesterdays_changes",
+		"referral_crm.outreach.visit_days.recount_nightly",
 	],
 	"weekly_long": ["referral_crm.referral_sources.duplicates.sweep_weekly"],
 	"monthly_long": ["referral_crm.referral_intelligence.commissions.generate_statements"],

@@ -5,4 +5,4 @@ from referral_crm.referral_sources.duplicates import DOCTYPES, rebuild_index
 
 def execute():
 	for doctype in DOCTYPES:
-		rebuild_index(doctype)
+		rebuild_index(doctype, commit=True)

@@ -108,15 +108,16 @@ def _write_keys(doctype: str, records) -> int:
 	return len(rows)
 
 
-def rebuild_index(doctype: str) -> int:
+def rebuild_index(doctype: str, commit: bool = False) -> int:
 	"""Every record's keys again (after a bulk load that saved no documents). Returns keys written.
 
-	A chunk of records at a time, each committed, so that people saving records meanwhile never wait
-	on the whole site's keys; keys of records deleted meanwhile go at the end."""
+	A chunk of records at a time, each committed when `commit`, so that people saving records
+	meanwhile never wait on the whole site's keys; keys of records deleted meanwhile go at the end."""
 	written = 0
 	for chunk in _chunks(frappe.get_all(doctype, pluck="name", order_by="name")):
 		written += index_records(doctype, chunk)
-		frappe.db.commit()
+		if commit:
+			frappe.db.commit()
 	key, record = DocType(KEY), DocType(doctype)
 	orphans = (
 		frappe.qb.from_(key)
@@ -128,7 +129,8 @@ def rebuild_index(doctype: str) -> int:
 	)
 	for chunk in _chunks(orphans):
 		frappe.db.delete(KEY, {"name": ("in", chunk)})
-	frappe.db.commit()
+	if commit:
+		frappe.db.commit()
 	return written
 
 
@@ -287,7 +289,7 @@ def run_sweep(sweep: str) -> None:
 	doc.db_set({"status": "Running", "started_at": now_datetime()})
 	frappe.db.commit()
 	try:
-		rebuild_index(doc.record_type)  # the sweep also sets the index straight
+		rebuild_index(doc.record_type, commit=True)  # the sweep also sets the index straight
 		records = [
 			as_candidate(doc.record_type, r)
 			for r in frappe.get_all(doc.record_type, fields=FIELDS[doc.record_type])

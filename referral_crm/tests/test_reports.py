@@ -111,6 +111,41 @@ class TestReports(FrappeTestCase):
 			row["referrals"], 2
 		)  # the admitted and the declined one, both credited to the liaison
 
+	def test_the_touches_per_day_follow_visits_as_they_are_logged_moved_and_deleted(self):
+		def day_counts(day):
+			return {
+				(r.channel, r.outcome, r.referral_territory): r.visits
+				for r in frappe.get_all(
+					"Visit Day",
+					filters={"user": self.liaison, "day": day},
+					fields=["channel", "outcome", "referral_territory", "visits"],
+				)
+			}
+
+		first = make_visit(self.mine.name, user=self.liaison, visit_datetime="2026-09-14 09:00")
+		make_visit(self.mine.name, user=self.liaison, visit_datetime="2026-09-14 15:00")
+		key = ("In Person", "Spoke with Office Staff", self.territory.name)
+		self.assertEqual(day_counts("2026-09-14"), {key: 2})
+
+		first.visit_datetime = "2026-09-15 09:00"
+		first.save()
+		self.assertEqual((day_counts("2026-09-14"), day_counts("2026-09-15")), ({key: 1}, {key: 1}))
+
+		first.delete()
+		self.assertEqual(day_counts("2026-09-15"), {})
+
+		# the practice moves territory: its visits' days move with it, and the report as a liaison of
+		# the old territory no longer counts them
+		moved_to = make_territory()
+		frappe.get_doc("Practice", self.mine.name).update({"referral_territory": moved_to.name}).save()
+		self.assertEqual(day_counts("2026-09-14"), {(key[0], key[1], moved_to.name): 1})
+		frappe.set_user(self.liaison)
+		self.assertEqual(liaison_activity({"from_date": "2026-09-14", "to_date": "2026-09-20"})[1], [])
+		frappe.set_user("Administrator")
+		(row,) = liaison_activity({"from_date": "2026-09-14", "to_date": "2026-09-20"})[1]
+		self.assertEqual(row["visits"], 1)
+		frappe.get_doc("Practice", self.mine.name).update({"referral_territory": self.territory.name}).save()
+
 	def test_reversed_dates_are_refused(self):
 		with self.assertRaises(frappe.ValidationError):
 			source_scorecard({"from_date": "2026-11-08", "to_date": "2026-10-26"})

@@ -189,11 +189,3 @@ class Visit(Document):
 def on_doctype_update():
 	# A person's visits over a period: the list's "my visits this month", My Day, mileage.
 	frappe.db.add_index("Visit", ["user", "visit_datetime"], "user_period_index")
-	# Liaison Activity counts a period's visits per person, week, channel and outcome from this
-	# index alone. It must not come without the one above: for "my visits this month" MariaDB would
-	# then walk this one by date.
-	frappe.db.add_index(
-		"Visit",
-		["visit_datetime", "user", "channel", "outcome", "checked_in_at", "checkin_verified"],
-		"activity_index",
-	)
