@@ -68,3 +68,25 @@ class TestReferralSourceWeek(FrappeTestCase):
 			),
 			territory.name,
 		)
+
+	def test_a_recount_rewrites_only_the_weeks_that_differ_from_the_referrals(self):
+		from referral_crm.referrals.weekly import rebuild_weeks
+
+		practice = make_practice()
+		referral = make_referral(referring_practice=practice.name, received_at=RECEIVED)
+		make_referral(referring_practice=practice.name, received_at=RECEIVED)
+		make_referral(referring_practice=practice.name, received_at=add_to_date(RECEIVED, days=7))
+		week = week_start(RECEIVED)
+		rebuild_weeks(week, week_start(add_to_date(RECEIVED, days=7)))  # the site's other rows settled
+		self.assertEqual(rebuild_weeks(week, week_start(add_to_date(RECEIVED, days=7))), 0)
+
+		# changed behind the controllers' back (a bulk path): the recount finds and rewrites that week
+		frappe.db.sql("update `tabReferral` set status = 'Cancelled' where name = %s", referral.name)
+		self.assertEqual(rebuild_weeks(week, week_start(add_to_date(RECEIVED, days=7))), 1)
+		self.assertEqual(self.week("Practice", practice.name).received, 1)
+		self.assertEqual(self.week("Practice", practice.name, add_to_date(RECEIVED, days=7)).received, 1)
+
+		# a week whose last referral went is removed
+		frappe.db.sql("delete from `tabReferral` where referring_practice = %s", practice.name)
+		rebuild_weeks(week, week_start(add_to_date(RECEIVED, days=7)))
+		self.assertIsNone(self.week("Practice", practice.name))
