@@ -79,7 +79,9 @@ def derive_owners(values: dict, members: dict[str, list[str]]) -> dict:
 
 
 def move_stage(practice: str, change: StageChange, cause_doc=None, note: str | None = None) -> None:
-	doc = frappe.get_doc("Practice", practice)
+	# Locked and read as last committed: a request that began before another moved this practice
+	# would otherwise save over it and fail with "Document has been modified after you have opened it".
+	doc = frappe.get_doc("Practice", practice, for_update=True)
 	doc.account_stage = change.to_stage
 	doc.flags.stage_cause = change.cause
 	doc.flags.stage_caused_by = cause_doc
@@ -88,7 +90,7 @@ def move_stage(practice: str, change: StageChange, cause_doc=None, note: str | N
 
 
 def visit_logged(visit) -> None:
-	stage = frappe.db.get_value("Practice", visit.practice, "account_stage")
+	stage = frappe.db.get_value("Practice", visit.practice, "account_stage", for_update=True)
 	if change := stage_after_visit(stage, visit.channel, visit.outcome):
 		move_stage(visit.practice, change, visit, note=visit.remarks)
 

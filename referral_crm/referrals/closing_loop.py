@@ -293,13 +293,15 @@ def referral_received(referral) -> None:
 	"""After a referral from the practice was counted: it refers now, and may pass to the coordinator."""
 	if not referral.referring_practice:
 		return
-	stage = frappe.db.get_value("Practice", referral.referring_practice, "account_stage")
+	# Locked and read as last committed: referrals from one office arriving together each see the
+	# stage the one before left, so the first moves it and the others neither move it again nor fail.
+	stage = frappe.db.get_value("Practice", referral.referring_practice, "account_stage", for_update=True)
 	change = stage_after_referral(stage)
 	if change:
 		move_stage(referral.referring_practice, change, referral)
 		announce_new_source(frappe.get_doc("Practice", referral.referring_practice), referral, stage)
 		return
-	doc = frappe.get_doc("Practice", referral.referring_practice)
+	doc = frappe.get_doc("Practice", referral.referring_practice, for_update=True)
 	if (
 		derive_owners(doc.as_dict(), territory_members(doc.referral_territory))["account_owner"]
 		!= doc.account_owner

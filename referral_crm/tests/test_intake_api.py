@@ -122,6 +122,37 @@ class TestIntakeAPI(FrappeAPITestCase):
 		self.assertEqual(sorted(a["duplicate"] for a in answers), [False] + [True] * 9)
 		self.assertEqual(frappe.db.count("Referral", {"external_id": body["external_id"]}), 1)
 
+	def test_ten_referrals_from_a_new_practice_at_once_are_all_kept(self):
+		"""The first referrals of a practice move its stage; sent at the same moment, each request
+		used to read the practice from before the others committed and lose its referral to
+		"Document has been modified after you have opened it"."""
+		from concurrent.futures import ThreadPoolExecutor
+		from unittest.mock import patch
+
+		from frappe.utils import get_test_client
+
+		practice = make_practice(account_stage="Target")
+		provider = make_provider(practices=[practice.name])
+		frappe.db.commit()
+		headers = {"Authorization": f"token {self.api_key}:{self.api_secret}"}
+		path = self.method(METHOD)
+		bodies = [self.body(referring_provider={"npi": provider.npi}) for _ in range(10)]
+
+		def send(body):
+			return get_test_client().post(path, json=body, headers=headers)
+
+		with patch("frappe.app.get_site_name", return_value=frappe.local.site):
+			with ThreadPoolExecutor(10) as pool:
+				responses = list(pool.map(send, bodies))
+		frappe.db.rollback()
+		self.assertEqual([r.status_code for r in responses], [200] * 10, [r.text[-300:] for r in responses])
+		self.assertEqual(frappe.db.count("Referral", {"referring_practice": practice.name}), 10)
+		self.assertEqual(frappe.db.get_value("Practice", practice.name, "account_stage"), "Referring")
+		moves = frappe.get_all(
+			"Account Stage Change", filters={"practice": practice.name}, pluck="to_stage", order_by="creation"
+		)
+		self.assertEqual(moves.count("Referring"), 1, moves)
+
 	def test_referrer_matched_by_name_and_fax(self):
 		body = self.body(
 			referring_provider={"name": f"Dr. Ana {self.provider.last_name}, MD", "fax": "(718) 555-0143"}
