@@ -13,20 +13,14 @@ from referral_crm.replica import reads_from_replica
 def execute(filters=None):
 	filters = filters or {}
 	weeks = report_weeks(filters)
-	rows = read_rollup(filters, weeks, ["source", "source_name", "week_start", "received"])
-
-	by_source: dict[str, dict] = {}
-	for row in rows:
-		entry = by_source.setdefault(
-			row.source, {"source": row.source, "source_name": row.source_name, "counts": {}}
-		)
-		entry["counts"][row.week_start] = row.received
-
+	# One row per source with a column per week, summed by the database: a large agency's eight
+	# weeks are tens of thousands of rollup rows, too many to read and pivot one by one.
+	per_week = [f"sum(received * (week_start = {week:%Y%m%d})) as {_week_field(week)}" for week in weeks]
 	data = []
-	for entry in by_source.values():
-		counts = [entry["counts"].get(week, 0) for week in weeks]
+	for row in read_rollup(filters, weeks, ["source", "source_name", *per_week], group_by="source"):
+		counts = [int(row[_week_field(week)]) for week in weeks]
 		change, change_percent = week_over_week(counts)
-		record = {"source": entry["source"], "source_name": entry["source_name"], "total": sum(counts)}
+		record = {"source": row.source, "source_name": row.source_name, "total": sum(counts)}
 		record.update({_week_field(week): n for week, n in zip(weeks, counts, strict=True)})
 		record.update({"change": change, "change_percent": change_percent})
 		data.append(record)
