@@ -83,7 +83,11 @@ def index_records(doctype: str, names: Iterable[str]) -> int:
 	table = DocType(KEY)
 	for chunk in _chunks(names):
 		records = frappe.get_all(doctype, filters={"name": ("in", chunk)}, fields=FIELDS[doctype])
-		frappe.qb.from_(table).delete().where((table.record_type == doctype) & table.record.isin(chunk)).run()
+		# Deleted by the keys' own names: deleting by record locks the index gaps beside records that
+		# have no keys yet (new ones), where another writer's keys go in, and the two deadlock.
+		stale = frappe.get_all(KEY, filters={"record_type": doctype, "record": ("in", chunk)}, pluck="name")
+		if stale:
+			frappe.qb.from_(table).delete().where(table.name.isin(stale)).run()
 		written += _write_keys(doctype, records)
 	return written
 
@@ -104,6 +108,7 @@ def _write_keys(doctype: str, records) -> int:
 			KEY,
 			("name", "record_type", "record", "match_key", "creation", "modified", "owner", "modified_by"),
 			rows,
+			ignore_duplicates=True,  # a key another writer of the same record put in meanwhile is this one
 		)
 	return len(rows)
 

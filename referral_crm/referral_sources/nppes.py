@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
+from frappe.query_builder import Order
 from frappe.query_builder.functions import Max
 from frappe.utils import now_datetime, today
 from frappe.utils.html_utils import sanitize_html
@@ -186,6 +187,8 @@ class NppesImporter:
 				self.offices.add(row.name)
 		practice = frappe.qb.DocType("Practice")
 		self.next_rgt = (frappe.qb.from_(practice).select(Max(practice.rgt)).run()[0][0] or 0) + 1
+		self.practice_prefix = frappe.get_meta("Practice").autoname.split(".")[0]
+		self.practice_series_seen = self.series_current(self.practice_prefix)  # as the practices read
 		self.subparts: list[tuple[str, str, str]] = []
 		self.locations: list[tuple[str, str]] = []  # (location practice, its organisation)
 
@@ -193,6 +196,8 @@ class NppesImporter:
 	def run(
 		self, events: Iterable[NppesRecord | NppesSkip | NppesRowError], commit: bool = False
 	) -> ImportSummary:
+		if commit:
+			frappe.db.commit()  # each batch reads what others committed once it holds the practices' lock
 		self.feed(events, self.write, commit)
 		self.link_subparts()
 		if commit:
@@ -221,6 +226,7 @@ class NppesImporter:
 			self.checkpoint(write, batch, commit)
 
 	def checkpoint(self, write: Callable[[list], None], batch: list, commit: bool) -> None:
+		self.hold_practices()
 		write(batch)
 		if commit:
 			frappe.db.commit()  # a long job: each batch is its own transaction
@@ -261,21 +267,62 @@ class NppesImporter:
 			)
 		return self.owners_of_territory[territory]
 
+	def series_current(self, prefix: str, lock: bool = False) -> int:
+		series = frappe.qb.DocType("Series")
+		query = frappe.qb.from_(series).select(series.current).where(series.name == prefix)
+		current = (query.for_update() if lock else query).run()
+		return current[0][0] if current else 0
+
 	def reserve_names(self, doctype: str, count: int) -> list[str]:
 		"""A block of names from the DocType's naming series, taken in one step."""
 		prefix = frappe.get_meta(doctype).autoname.split(".")[0]  # "PRAC-.#####" -> "PRAC-"
 		if not count:
 			return []
 		series = frappe.qb.DocType("Series")
-		current = (
-			frappe.qb.from_(series).select(series.current).where(series.name == prefix).for_update().run()
-		)
-		if not current:
+		if not frappe.qb.from_(series).select(series.name).where(series.name == prefix).for_update().run():
 			frappe.qb.into(series).insert(prefix, 0).columns(series.name, series.current).run()
-			current = ((0,),)
-		start = current[0][0] + 1
+		start = self.series_current(prefix, lock=True) + 1
 		frappe.qb.update(series).set(series.current, start + count - 1).where(series.name == prefix).run()
+		if prefix == self.practice_prefix:
+			self.practice_series_seen = start + count - 1
 		return [f"{prefix}{n:05d}" for n in range(start, start + count)]
+
+	def hold_practices(self) -> None:
+		"""Take the practices' naming series until this batch commits, then catch up with the practices
+		others made since this import last looked (another import, a person at the desk: every new
+		practice takes that series first). So an address gets one office however many imports run,
+		and no two imports number the practice tree the same."""
+		current = self.series_current(self.practice_prefix, lock=True)
+		if current > self.practice_series_seen:
+			practice = frappe.qb.DocType("Practice")
+			theirs = [
+				f"{self.practice_prefix}{n:05d}" for n in range(self.practice_series_seen + 1, current + 1)
+			]
+			for start in range(0, len(theirs), 1000):
+				for row in (
+					frappe.qb.from_(practice)
+					.select(
+						practice.name,
+						practice.zip_code,
+						practice.address_line1,
+						practice.npi,
+						practice.nppes_updated_on,
+						practice.referral_territory,
+					)
+					.where(practice.name.isin(theirs[start : start + 1000]))
+					.for_update()  # read as committed, not as this transaction first saw the table
+					.run(as_dict=True)
+				):
+					self.territory_of_practice[row.name] = row.referral_territory
+					if key := address_key(row.zip_code, row.address_line1):
+						self.practice_at.setdefault(key, row.name)
+					if not row.npi and row.nppes_updated_on:
+						self.offices.add(row.name)
+			self.practice_series_seen = current
+		practice = frappe.qb.DocType("Practice")
+		last = frappe.qb.from_(practice).select(practice.rgt).orderby(practice.rgt, order=Order.desc)
+		last = last.limit(1).for_update().run()
+		self.next_rgt = max(self.next_rgt, (last[0][0] if last else 0) + 1)
 
 	def existing(self, doctype: str, npis: list[str], fields: tuple[str, ...]) -> dict[str, dict]:
 		if not npis:
@@ -367,6 +414,7 @@ class NppesImporter:
 			{"name": name, "npi": ("is", "not set"), "nppes_updated_on": ("is", "set")},
 			["name", "npi", *PRACTICE_FIELDS, "geocode_source", "referral_territory"],
 			as_dict=True,
+			for_update=True,  # another import may have given this office its organisation meanwhile
 		)
 		if row:
 			row.nppes_updated_on = None  # always take the organisation's name and numbers
@@ -444,6 +492,7 @@ class NppesImporter:
 		"""Organisation subparts sit under their parent organisation, found by its legal business name."""
 		if not self.subparts:
 			return
+		self.hold_practices()  # the tree is renumbered below: not while another import numbers it
 		moved = False
 		candidates: dict[str, list] = {}
 		for row in frappe.get_all(

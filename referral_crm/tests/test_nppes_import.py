@@ -219,6 +219,81 @@ class TestNppesImport(FrappeTestCase):
 		self.assertEqual((summary.providers_inserted, summary.practices_inserted), (2, 1))
 		self.assertFalse(frappe.db.exists("Practice", {"npi": self.org}))
 
+	def test_two_imports_begun_together_make_one_office_and_number_the_tree_apart(self):
+		"""Two workers importing two files at once: each import read the site when it began, and each
+		batch catches up with what the other has made since (an office at a shared address, the
+		practice tree's last number)."""
+		shared = f"{self.tag} WHITE PLAINS RD"
+		first_rows = [
+			individual(self.doc1, "ANA", "RIVERA", shared),
+			organisation(self.org, f"BRONX PRIMARY CARE {self.tag} PLLC", self.street),
+		]
+		second_rows = [
+			individual(self.doc2, "JOHN", "O'NEIL", shared),
+			organisation(self.sub, f"BRONX FAMILY CARE {self.tag} PLLC", f"{self.tag} JEROME AVE"),
+		]
+		paths = [write_file(first_rows), write_file(second_rows)]
+		self.paths.extend(paths)
+		first, second = NppesImporter(batch_size=3), NppesImporter(batch_size=3)  # both see the same site
+		first.run(read_nppes(paths[0], NppesFilter()))
+		second.run(read_nppes(paths[1], NppesFilter()))
+
+		offices = frappe.get_all(
+			"Practice", filters={"address_line1": ("like", f"{self.tag} White%")}, pluck="name"
+		)
+		self.assertEqual(len(offices), 1)
+		self.assertEqual(
+			frappe.get_all(
+				"Provider", filters={"npi": ("in", [self.doc1, self.doc2])}, pluck="primary_practice"
+			),
+			offices * 2,
+		)
+		made = frappe.get_all(
+			"Practice", filters={"address_line1": ("like", f"{self.tag}%")}, fields=["lft", "rgt"]
+		)
+		self.assertEqual(len(made), 3)
+		numbers = [n for row in made for n in (row.lft, row.rgt)]
+		self.assertEqual(len(set(numbers)), 6, made)
+		taken = frappe.db.sql(
+			"select count(*) from tabPractice where lft in %(n)s or rgt in %(n)s", {"n": numbers}
+		)[0][0]
+		self.assertEqual(taken, 3)  # no practice already on the site holds these numbers either
+
+	def test_a_chunk_keyed_for_duplicate_checks_is_keyed_again_after_a_deadlock(self):
+		from unittest.mock import patch
+
+		from frappe.utils import add_to_date, now_datetime
+
+		from referral_crm.referral_sources.doctype.nppes_import import nppes_import
+		from referral_crm.testing import make_practice
+
+		since = add_to_date(now_datetime(), seconds=-1)
+		made = sorted(make_practice().name for _ in range(2))
+		calls = []
+
+		def index_records(doctype, names):
+			calls.append([n for n in names if n in made])
+			if len(calls) == 1:
+				raise frappe.QueryDeadlockError(1213, "Deadlock found when trying to get lock")
+
+		with (
+			patch.object(nppes_import, "index_records", index_records),
+			patch.object(frappe.db, "commit"),
+			patch.object(frappe.db, "rollback") as rollback,
+			patch.object(nppes_import.time, "sleep"),
+		):
+			nppes_import.index_written("Practice", since)
+			self.assertEqual(calls, [made, made])
+			self.assertEqual(rollback.call_count, 1)
+
+			calls.clear()
+
+			def broken(doctype, names):
+				raise frappe.ValidationError("not a deadlock")
+
+			with patch.object(nppes_import, "index_records", broken):
+				self.assertRaises(frappe.ValidationError, nppes_import.index_written, "Practice", since)
+
 	def test_the_desk_import_runs_as_a_job_and_reports(self):
 		from referral_crm.referral_sources.doctype.nppes_import.nppes_import import run_import
 
