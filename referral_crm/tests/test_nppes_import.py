@@ -274,7 +274,7 @@ class TestNppesImport(FrappeTestCase):
 		def index_records(doctype, names):
 			calls.append([n for n in names if n in made])
 			if len(calls) == 1:
-				raise frappe.QueryDeadlockError(1213, "Deadlock found when trying to get lock")
+				raise frappe.QueryDeadlockError("(1213, 'Deadlock found when trying to get lock')")
 
 		with (
 			patch.object(nppes_import, "index_records", index_records),

@@ -161,8 +161,8 @@ def index_written(doctype: str, since) -> None:
 				index_records(doctype, names[start : start + INDEX_CHUNK])
 				frappe.db.commit()
 				break
-			except Exception as e:
-				if attempt == DEADLOCK_RETRIES - 1 or not frappe.db.is_deadlocked(e):
+			except frappe.QueryDeadlockError:  # Frappe's name for MariaDB's 1213
+				if attempt == DEADLOCK_RETRIES - 1:
 					raise
 				frappe.db.rollback()
 				time.sleep(0.1 * 2**attempt)
