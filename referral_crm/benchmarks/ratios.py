@@ -6,9 +6,10 @@ the same machine and data.
 		--kwargs "{'practices': 2000, 'referrals': 100000}"
 	# the NPPES import against Frappe's Data Import of the same rows, and LOAD DATA as the ceiling
 	bench --site ratio.localhost execute referral_crm.benchmarks.ratios.nppes --kwargs "{'rows': 3000}"
-	# the intake API against POST /api/resource/Referral, one client (a served site with the demo)
-	bench --site ratio.localhost execute referral_crm.benchmarks.ratios.intake_client
-	~/bench-a/env/bin/python -m referral_crm.benchmarks.ratios --url http://127.0.0.1:8033 --calls 150
+	# the intake API against POST /api/resource/Referral, one client and 20 (a served site with the demo)
+	bench --site ratio.localhost execute referral_crm.benchmarks.ratios.intake_client --kwargs "{'clients': 20}"
+	~/bench-a/env/bin/python -m referral_crm.benchmarks.ratios --url http://127.0.0.1:8044 \
+		--host ratio.localhost --clients 20 --rounds 20
 
 Results are in docs/benchmarks.md.
 """
@@ -317,126 +318,190 @@ def nppes(rows: int = 3000, seed: int = 23, first_npi: int = 7_000_000) -> dict:
 # --------------
 
 
-def intake_client(path: str = CLIENT_FILE) -> str:
-	"""An intake integration user with an API key, and a referrer known by NPI, for `main`."""
+def intake_client(path: str = CLIENT_FILE, clients: int = 1, referrers: int = 200) -> str:
+	"""Intake integration users with API keys, one per client (the intake API's rate limit is per
+	user, as each EHR or fax server is its own user), and referrers that exist on the site, one per
+	first and last name, for `main`."""
 	import frappe
+	from frappe.query_builder.functions import Min
 
-	email = "bench-ratio-intake@bench.referral-crm.test"
-	if not frappe.db.exists("User", email):
-		user = frappe.get_doc({"doctype": "User", "email": email, "first_name": "Ratio Intake"})
-		user.flags.no_welcome_mail = True
-		user.insert(ignore_permissions=True)
-		user.add_roles("Intake Coordinator")
-	user = frappe.get_doc("User", email)
-	user.api_key, user.api_secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
-	secret = user.api_secret
-	user.save(ignore_permissions=True)
-	provider = frappe.get_all(
+	frappe.local.conf.throttle_user_limit = 1000  # 60 new users an hour is a guard for sign-ups
+	tokens = []
+	for number in range(clients):
+		email = f"bench-ratio-intake{f'-{number:02d}' if number else ''}@bench.referral-crm.test"
+		if not frappe.db.exists("User", email):
+			user = frappe.get_doc({"doctype": "User", "email": email, "first_name": f"Ratio Intake {number}"})
+			user.flags.no_welcome_mail = True
+			user.insert(ignore_permissions=True)
+			user.add_roles("Intake Coordinator")
+		user = frappe.get_doc("User", email)
+		user.api_key, user.api_secret = frappe.generate_hash(length=15), frappe.generate_hash(length=15)
+		secret = user.api_secret
+		user.save(ignore_permissions=True)
+		tokens.append(f"token {user.api_key}:{secret}")
+	provider = frappe.qb.DocType("Provider")
+	rows = (
+		frappe.qb.from_(provider)
+		.select(
+			provider.last_name,
+			provider.first_name,
+			Min(provider.name).as_("name"),
+		)
+		.where(provider.npi.isnotnull() & provider.primary_practice.isnotnull() & provider.phone.isnotnull())
+		.groupby(provider.last_name, provider.first_name)
+		.orderby(provider.last_name)
+		.orderby(provider.first_name)
+		.run(as_dict=True)
+	)
+	step = max(1, len(rows) // referrers)
+	chosen = frappe.get_all(
 		"Provider",
-		filters={"npi": ("is", "set"), "primary_practice": ("is", "set"), "phone": ("is", "set")},
-		fields=["name", "npi", "first_name", "last_name", "phone", "primary_practice"],
+		filters={"name": ("in", [row.name for row in rows[::step][:referrers]])},
+		fields=["name", "npi", "first_name", "last_name", "phone"],
 		order_by="name",
-		limit=1,
-	)[0]
+	)
 	frappe.db.commit()
 	with open(path, "w") as out:
-		json.dump({"token": f"token {user.api_key}:{secret}", "provider": provider}, out, default=str)
+		json.dump({"tokens": tokens, "referrers": chosen}, out, default=str)
 	os.chmod(path, 0o644)
 	return path
 
 
-MATCHED = Counter()
+PATIENT = {"first_name": "Walter", "last_name": "Nowak", "date_of_birth": "1941-03-09"}
+DIAGNOSIS = "CHF exacerbation, home health evaluation"
+INTAKE_BY_NPI = "intake, referrer matched by NPI"
+INTAKE_BY_NAME = "intake, referrer matched by name and phone"
+REST = "POST /api/resource/Referral"
 
 
-def _time(session, url: str, body: dict, headers: dict) -> float:
+def _calls(referrer: dict) -> list[tuple[str, str, dict]]:
+	"""One round of a client: the intake API by NPI, the generic POST, the intake API by name and
+	phone, the generic POST again; the same number of each path, alternating, same referrer."""
+
+	def intake(provider: dict) -> tuple[str, dict]:
+		return "/api/method/referral_crm.api.intake.create_referral", {
+			"external_id": f"RATIO-{uuid.uuid4().hex}",
+			"patient": PATIENT,
+			"referring_provider": provider,
+			"channel": "EHR / e-Referral",
+			"diagnosis": DIAGNOSIS,
+		}
+
+	def resource() -> tuple[str, dict]:
+		return "/api/resource/Referral", {
+			"external_id": f"RATIO-{uuid.uuid4().hex}",
+			"patient_first_name": PATIENT["first_name"],
+			"patient_last_name": PATIENT["last_name"],
+			"patient_date_of_birth": PATIENT["date_of_birth"],
+			"referring_provider": referrer["name"],  # the caller has looked the provider up already
+			"channel": "EHR / e-Referral",
+			"received_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+			"diagnosis": DIAGNOSIS,
+		}
+
+	names = {"first_name": referrer["first_name"], "last_name": referrer["last_name"]}
+	return [
+		(INTAKE_BY_NPI, *intake({"npi": referrer["npi"], **names})),
+		(REST, *resource()),
+		(INTAKE_BY_NAME, *intake({**names, "phone": referrer["phone"]})),
+		(REST, *resource()),
+	]
+
+
+def _client(url: str, host: str | None, token: str, referrers: list[dict], rounds: int, seed: int) -> dict:
+	"""One client's rounds on its own connection: each call's path, milliseconds and how the intake
+	API found the referrer (its answer's referring_provider_matched_by)."""
+	import random
+
+	import requests
+
+	session = requests.Session()
+	session.headers.update({"Authorization": token, **({"Host": host} if host else {})})
+	rng = random.Random(seed)
+	times, matched = {}, Counter()
+	for n in range(rounds + 1):
+		referrer = rng.choice(referrers)
+		for label, path, body in _calls(referrer):
+			started = time.perf_counter()
+			response = session.post(url + path, json=body)
+			seconds = (time.perf_counter() - started) * 1000
+			if not response.ok:
+				raise RuntimeError(f"{label}: {response.status_code} {response.text[-2000:]}")
+			if n == 0:
+				continue  # the first round warms the connection up
+			times.setdefault(label, []).append(seconds)
+			if label != REST:
+				found = response.json()["message"].get("referring_provider_matched_by")
+				matched[(label, found)] += 1
+	return {"times": times, "matched": matched}
+
+
+def _p95(values: list[float]) -> float:
+	values = sorted(values)
+	return values[-(-len(values) * 95 // 100) - 1]
+
+
+def run_clients(url: str, client_file: str, clients: int, rounds: int, host: str | None = None) -> dict:
+	"""`clients` threads, each its own integration user, each alternating the intake API and the
+	generic POST, so both paths see the same load at the same time."""
+	from concurrent.futures import ThreadPoolExecutor
+
+	with open(client_file) as f:
+		setup = json.load(f)
+	if len(setup["tokens"]) < clients:
+		raise SystemExit(f"{client_file} has {len(setup['tokens'])} users; make {clients} with intake_client")
 	started = time.perf_counter()
-	response = session.post(url, json=body, headers=headers)
-	seconds = (time.perf_counter() - started) * 1000
-	response.raise_for_status()
-	if "create_referral" in url:  # how the referrer was found: by NPI, by name and number, or made
-		MATCHED[response.json()["message"].get("referring_provider_matched_by")] += 1
-	return seconds
+	with ThreadPoolExecutor(clients) as pool:
+		results = list(
+			pool.map(
+				lambda n: _client(url, host, setup["tokens"][n], setup["referrers"], rounds, seed=n),
+				range(clients),
+			)
+		)
+	seconds = time.perf_counter() - started
+	times, matched = {}, Counter()
+	for result in results:
+		for label, values in result["times"].items():
+			times.setdefault(label, []).extend(values)
+		matched.update(result["matched"])
+	rest = times[REST]
+	figures = {
+		"clients": clients,
+		"referrers (distinct names)": len(setup["referrers"]),
+		"seconds": round(seconds, 1),
+		"referrers found by": {f"{label}: {how}": count for (label, how), count in matched.items()},
+	}
+	intake = times[INTAKE_BY_NPI] + times[INTAKE_BY_NAME]
+	for label, values in (
+		(INTAKE_BY_NPI, times[INTAKE_BY_NPI]),
+		(INTAKE_BY_NAME, times[INTAKE_BY_NAME]),
+		("intake, both", intake),
+		(REST, rest),
+	):
+		figures[label] = {
+			"calls": len(values),
+			"median ms": round(statistics.median(values), 1),
+			"p95 ms": round(_p95(values), 1),
+			"requests/s": round(len(values) / seconds, 1),
+			"median against REST": round(statistics.median(values) / statistics.median(rest), 2),
+			"p95 against REST": round(_p95(values) / _p95(rest), 2),
+		}
+	return figures
 
 
 def main() -> None:
-	import requests
-
 	parser = argparse.ArgumentParser(description="The intake API against POST /api/resource/Referral")
 	parser.add_argument("--url", required=True)
-	parser.add_argument("--calls", type=int, default=150)
+	parser.add_argument("--host", help="the site's name, when the server serves several (gunicorn)")
+	parser.add_argument("--clients", type=int, default=1)
+	parser.add_argument("--rounds", type=int, default=75, help="per client; 4 calls a round")
 	parser.add_argument("--client", default=CLIENT_FILE)
 	args = parser.parse_args()
-	with open(args.client) as f:
-		client = json.load(f)
-	headers, provider = {"Authorization": client["token"]}, client["provider"]
-	session = requests.Session()
-	patient = {"first_name": "Walter", "last_name": "Nowak", "date_of_birth": "1941-03-09"}
-	diagnosis = "CHF exacerbation, home health evaluation"
-
-	def intake(referrer: dict) -> dict:
-		return {
-			"external_id": f"RATIO-{uuid.uuid4().hex}",
-			"patient": patient,
-			"referring_provider": referrer,
-			"channel": "EHR / e-Referral",
-			"diagnosis": diagnosis,
-		}
-
-	def resource() -> dict:
-		return {
-			"external_id": f"RATIO-{uuid.uuid4().hex}",
-			"patient_first_name": patient["first_name"],
-			"patient_last_name": patient["last_name"],
-			"patient_date_of_birth": patient["date_of_birth"],
-			"referring_provider": provider["name"],  # the caller has looked the provider up already
-			"channel": "EHR / e-Referral",
-			"received_at": time.strftime("%Y-%m-%d %H:%M:%S"),
-			"diagnosis": diagnosis,
-		}
-
-	by_npi = {
-		"npi": provider["npi"],
-		"first_name": provider["first_name"],
-		"last_name": provider["last_name"],
-	}
-	by_name = {
-		"first_name": provider["first_name"],
-		"last_name": provider["last_name"],
-		"phone": provider["phone"],
-	}
-	intake_url = f"{args.url}/api/method/referral_crm.api.intake.create_referral"
-	resource_url = f"{args.url}/api/resource/Referral"
-	for _ in range(5):  # warm up
-		_time(session, intake_url, intake(by_npi), headers)
-		_time(session, resource_url, resource(), headers)
-	times = {
-		"intake, NPI-matched referrer": [],
-		"intake, referrer matched by name and phone": [],
-		"POST /api/resource/Referral": [],
-	}
-	for n in range(args.calls):  # interleaved, one client
-		times["intake, NPI-matched referrer"].append(_time(session, intake_url, intake(by_npi), headers))
-		times["POST /api/resource/Referral"].append(_time(session, resource_url, resource(), headers))
-		if n % 2 == 0:  # half as many: the intake API takes 600 a minute from one user
-			times["intake, referrer matched by name and phone"].append(
-				_time(session, intake_url, intake(by_name), headers)
-			)
-	print(json.dumps({"intake referrers found by": dict(MATCHED)}))
-	rest = statistics.median(times["POST /api/resource/Referral"])
-	for label, values in times.items():
-		values.sort()
-		median = statistics.median(values)
-		print(
-			json.dumps(
-				{
-					"path": label,
-					"calls": len(values),
-					"median ms": round(median, 1),
-					"p95 ms": round(values[min(len(values), -(-len(values) * 95 // 100)) - 1], 1),
-					"against REST": round(median / rest, 2),
-				}
-			)
+	print(
+		json.dumps(
+			run_clients(args.url.rstrip("/"), args.client, args.clients, args.rounds, args.host), indent=1
 		)
+	)
 
 
 if __name__ == "__main__":
