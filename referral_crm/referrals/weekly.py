@@ -39,7 +39,21 @@ ROLLUP_FIELDS = (
 
 
 def _rows_name(source_type: str, source: str, week: date) -> str:
-	return hashlib.sha1(f"{source_type}|{source}|{week}".encode()).hexdigest()[:20]
+	"""The week first: the table is stored in name order, so a run of weeks is read in one sweep of it
+	(rollup_range). A source name too long to fit is replaced by its hash."""
+	name = f"{week:%Y-%m-%d}|{source_type}|{source}"
+	if len(name) <= 140:
+		return name
+	return f"{week:%Y-%m-%d}|{source_type}|#{hashlib.sha1(source.encode()).hexdigest()}"
+
+
+def rollup_range(first_week: date, last_week: date) -> list[list]:
+	"""Filters on the rollup's names that select these weeks (with week_start, for a reader's sake)."""
+	return [
+		["name", ">=", f"{first_week:%Y-%m-%d}"],
+		["name", "<", f"{last_week + timedelta(days=1):%Y-%m-%d}"],
+		["week_start", "between", [first_week, last_week]],
+	]
 
 
 def _fetch_referrals(condition) -> list[ReferralRow]:

@@ -13,14 +13,20 @@ from referral_crm.replica import reads_from_replica
 def execute(filters=None):
 	filters = filters or {}
 	weeks = report_weeks(filters)
-	# One row per source with a column per week, summed by the database: a large agency's eight
-	# weeks are tens of thousands of rollup rows, too many to read and pivot one by one.
-	per_week = [f"sum(received * (week_start = {week:%Y%m%d})) as {_week_field(week)}" for week in weeks]
+	position = {week: i for i, week in enumerate(weeks)}
+	by_source: dict[str, tuple] = {}
+	for source, name, week, received in read_rollup(
+		filters, weeks, ["source", "source_name", "week_start", "received"]
+	):
+		entry = by_source.get(source)
+		if entry is None:
+			entry = by_source[source] = (name, [0] * len(weeks))
+		entry[1][position[week]] = received
+
 	data = []
-	for row in read_rollup(filters, weeks, ["source", "source_name", *per_week], group_by="source"):
-		counts = [int(row[_week_field(week)]) for week in weeks]
+	for source, (name, counts) in by_source.items():
 		change, change_percent = week_over_week(counts)
-		record = {"source": row.source, "source_name": row.source_name, "total": sum(counts)}
+		record = {"source": source, "source_name": name, "total": sum(counts)}
 		record.update({_week_field(week): n for week, n in zip(weeks, counts, strict=True)})
 		record.update({"change": change, "change_percent": change_percent})
 		data.append(record)

@@ -19,34 +19,47 @@ def execute(filters=None):
 	weeks = weeks_ending(last, (last - first).days // 7 + 1)
 	source_type = filters.get("source_type") or "Practice"
 
-	# One row per source, summed by the database over the weeks; the admitted referrals' hours come
-	# joined from each week's rollup row, so a median is taken without reading the referrals.
-	data = []
-	for row in read_rollup(
+	# Each source's weeks added up from the rollup alone: its rows keep the admitted referrals' hours
+	# and the non-admit reasons, so a median is taken without reading the referrals.
+	totals: dict[str, list] = {}
+	for source, name, received, admitted, due, on_time, hours, reasons in read_rollup(
 		filters,
 		weeks,
 		[
 			"source",
 			"source_name",
-			"sum(received) as received",
-			"sum(admitted_of_received) as admitted",
-			"sum(notes_due) as due",
-			"sum(notes_on_time) as on_time",
-			"group_concat(soc_hours) as soc_hours",
-			"group_concat(non_admit_reasons) as non_admit_reasons",
+			"received",
+			"admitted_of_received",
+			"notes_due",
+			"notes_on_time",
+			"soc_hours",
+			"non_admit_reasons",
 		],
-		group_by="source",
 	):
-		card = source_card_from_rollup(row.soc_hours, row.non_admit_reasons)
+		total = totals.get(source)
+		if total is None:
+			total = totals[source] = [name, 0, 0, 0, 0, [], []]
+		total[1] += received
+		total[2] += admitted
+		total[3] += due
+		total[4] += on_time
+		if hours:
+			total[5].append(hours)
+		if reasons:
+			total[6].append(reasons)
+
+	data = []
+	for source, (name, received, admitted, due, on_time, hours, reasons) in totals.items():
+		card = source_card_from_rollup(",".join(hours), ",".join(reasons))
 		data.append(
 			{
-				"source": row.source,
-				"source_name": row.source_name,
-				"received": int(row.received),
-				"admitted": int(row.admitted),
-				"conversion": percent(row.admitted, row.received),
+				"source": source,
+				"source_name": name,
+				"received": received,
+				"admitted": admitted,
+				"conversion": percent(admitted, received),
 				"median_hours_to_soc": card.median_hours_to_soc,
-				"note_sla": percent(row.on_time, row.due),
+				"note_sla": percent(on_time, due),
 				"non_admit_reasons": card.top_reasons(),
 			}
 		)
