@@ -25,7 +25,8 @@ DOCTYPES = ("Practice", "Provider")
 KEY = "Duplicate Key"
 SWEEP = "Duplicate Sweep"
 LIVE_LIMIT = 20_000  # more records than this are compared in the background, not while a person waits
-SWEEP_LOWEST_SCORE = 50  # a sweep keeps pairs from this score, so the report's threshold can go down to it
+SWEEP_LOWEST_SCORE = 70  # a sweep keeps pairs from this score, so the report's threshold can go down to it
+SWEEP_MOST_PAIRS = 50_000  # the best ones; more is not a list a person works through
 FIELDS = {
 	"Practice": [
 		"name",
@@ -299,7 +300,7 @@ def run_sweep(sweep: str) -> None:
 			as_candidate(doc.record_type, r)
 			for r in frappe.get_all(doc.record_type, fields=FIELDS[doc.record_type])
 		]
-		pairs = find_duplicate_pairs(records, SWEEP_LOWEST_SCORE)
+		pairs = find_duplicate_pairs(records, SWEEP_LOWEST_SCORE)[:SWEEP_MOST_PAIRS]
 		doc.db_set(
 			{
 				"status": "Done",
