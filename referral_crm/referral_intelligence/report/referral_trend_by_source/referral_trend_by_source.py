@@ -17,7 +17,7 @@ from referral_crm.replica import reads_from_replica
 def execute(filters=None):
 	filters = filters or {}
 	weeks = report_weeks(filters)
-	position = {week: i for i, week in enumerate(weeks)}
+	position = {f"{week:%Y-%m-%d}": i for i, week in enumerate(weeks)}
 	by_source: dict[str, list] = {}
 	names = {}
 	for source, name, week, received in read_rollup(
