@@ -12,6 +12,7 @@ BENCH-VIS-…, providers BENCH-PROV-…; a rerun reuses them. Results are in doc
 """
 
 import json
+import os
 import random
 import statistics
 import time
@@ -173,6 +174,30 @@ def seed_providers(providers: int, seed: int = 13) -> int:
 	return _insert("Provider", PROVIDER_FIELDS, rows())
 
 
+def seed_practices(practices: int, rows_per_file: int = 100_000) -> int:
+	"""NPPES files imported until the site holds `practices` practices (organisations, and offices made
+	for individuals); then the duplicate keys of every record, as the nightly sweep would leave them."""
+	import tempfile
+
+	from referral_crm.benchmarks.nppes_import import write_file
+	from referral_crm.core.referral_sources.nppes import NppesFilter, read_nppes
+	from referral_crm.referral_sources.duplicates import DOCTYPES, rebuild_index
+	from referral_crm.referral_sources.nppes import NppesImporter
+
+	written, run = 0, 0
+	while _count("Practice") < practices:
+		path = write_file(
+			rows_per_file, tempfile.gettempdir(), first_npi=3_000_000 + run * rows_per_file, seed=99 + run
+		)
+		summary = NppesImporter().run(read_nppes(path, NppesFilter()), commit=True)
+		written += summary.practices_inserted + summary.providers_inserted
+		os.remove(path)
+		run += 1
+	for doctype in DOCTYPES:
+		rebuild_index(doctype, commit=True)
+	return written
+
+
 def _ensure_manager() -> str:
 	if not frappe.db.exists("User", MANAGER):
 		user = frappe.get_doc(
@@ -267,6 +292,59 @@ def _ensure_members() -> None:
 	frappe.db.commit()
 
 
+def _practice_in_the_largest_block() -> str:
+	"""A practice sharing a key with as many others as a key may (the slowest one-record lookup)."""
+	key = frappe.db.sql(
+		"""select match_key from `tabDuplicate Key` where record_type = 'Practice'
+		group by match_key having count(*) <= %s order by count(*) desc limit 1""",
+		(200,),
+	)[0][0]
+	return frappe.db.get_value("Duplicate Key", {"record_type": "Practice", "match_key": key}, "record")
+
+
+def _recent_import(rows: int = 2000) -> tuple[str, int]:
+	"""An NPPES import of `rows` new file rows, recorded as the desk's import records it."""
+	import tempfile
+
+	from referral_crm.benchmarks.nppes_import import write_file
+	from referral_crm.core.referral_sources.nppes import NppesFilter, read_nppes
+	from referral_crm.referral_sources.duplicates import index_changed_since
+	from referral_crm.referral_sources.nppes import NppesImporter
+
+	existing = frappe.db.get_value("NPPES Import", {"status": "Completed"}, ["name", "practices_inserted"])
+	if existing:
+		return existing
+	run = frappe.new_doc("NPPES Import")
+	run.started_at = now_datetime()
+	run.status = "Running"
+	run.set_new_name()
+	run.db_insert()
+	path = write_file(rows, tempfile.gettempdir(), first_npi=6_000_000, seed=61)
+	summary = NppesImporter().run(read_nppes(path, NppesFilter()), commit=True)
+	os.remove(path)
+	for doctype in ("Practice", "Provider"):
+		index_changed_since(doctype, run.started_at)
+	run.db_set(
+		{
+			"status": "Completed",
+			"finished_at": now_datetime(),
+			"practices_inserted": summary.practices_inserted,
+		}
+	)
+	frappe.db.commit()
+	return run.name, summary.practices_inserted
+
+
+def _sweep() -> float:
+	"""The whole-site comparison of practices, as the weekly job runs it. Returns seconds."""
+	from referral_crm.referral_sources.duplicates import SWEEP, run_sweep
+
+	sweep = frappe.get_doc({"doctype": SWEEP, "record_type": "Practice", "status": "Queued"}).insert()
+	started = time.perf_counter()
+	run_sweep(sweep.name)
+	return round(time.perf_counter() - started, 1)
+
+
 def measure(repeat: int = 20) -> list[dict]:
 	"""Each desk action, timed as the user who does it. Returns rows of action, user, median, p95."""
 	manager = _ensure_manager()
@@ -287,6 +365,10 @@ def measure(repeat: int = 20) -> list[dict]:
 		" order by count(*) desc limit 1",
 		(add_days(today, -90),),
 	)[0][0]
+	busiest = _practice_in_the_largest_block()
+	nppes_run, imported = _recent_import()
+	sweep_s = _sweep()
+	print(f"whole-site duplicate sweep of practices (background job): {sweep_s} s", flush=True)
 	actions = [
 		(
 			"Practice list: territory + stage",
@@ -371,14 +453,46 @@ def measure(repeat: int = 20) -> list[dict]:
 			_report("Liaison Activity", {"from_date": str(add_days(today, -56)), "to_date": str(today)}),
 		),
 		(
+			"Report: Liaison Activity (8 weeks, own)",
+			liaison,
+			_report("Liaison Activity", {"from_date": str(add_days(today, -56)), "to_date": str(today)}),
+		),
+		(
+			"Report: Source Scorecard (12 weeks, coordinator: every source)",
+			coordinators[0],
+			_report(
+				"Source Scorecard",
+				{"source_type": "Practice", "from_date": str(add_days(today, -84)), "to_date": str(today)},
+			),
+		),
+		(
+			"Report: Referral Trend by Source (8 weeks, own territories)",
+			liaison,
+			_report(
+				"Referral Trend by Source", {"source_type": "Practice", "to_date": str(today), "weeks": 8}
+			),
+		),
+		(
 			"Report: Spend by Physician (year)",
 			manager,
 			_report("Spend by Physician", {"year": today.year, "group_by": "Physician"}),
 		),
 		(
-			"Report: Duplicate Records (practices)",
+			"Report: Duplicate Records, one practice",
 			manager,
-			_report("Duplicate Records", {"doctype": "Practice", "threshold": 80}),
+			_report("Duplicate Records", {"record_type": "Practice", "record": busiest, "threshold": 80}),
+		),
+		(
+			f"Report: Duplicate Records, one NPPES import ({imported} records)",
+			manager,
+			_report(
+				"Duplicate Records", {"record_type": "Practice", "nppes_import": nppes_run, "threshold": 80}
+			),
+		),
+		(
+			"Report: Duplicate Records, whole site (latest sweep)",
+			manager,
+			_report("Duplicate Records", {"record_type": "Practice", "threshold": 80}),
 		),
 		("Workspace: Referral CRM (manager)", manager, _workspace("Referral CRM")),
 		("Workspace: Referral Liaison", liaison, _workspace("Referral Liaison")),
@@ -421,9 +535,14 @@ def statements(repeat: int = 3) -> dict:
 	return {"statements": made, "median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2)}
 
 
-def main(visits: int = 2_000_000, providers: int = 200_000, repeat: int = 20) -> dict:
+def main(
+	visits: int = 2_000_000, providers: int = 200_000, practices: int = 190_000, repeat: int = 20
+) -> dict:
+	from referral_crm.outreach import visit_days
+
 	started = time.perf_counter()
-	written = seed_visits(visits) + seed_providers(providers)
+	written = seed_visits(visits) + seed_providers(providers) + seed_practices(practices)
+	visit_days.rebuild_all(commit=True)  # the visits were written in bulk
 	seed_s = round(time.perf_counter() - started, 1)
 	sizes = {dt: _count(dt) for dt in ("Practice", "Provider", "Referral", "Visit")}
 	print(f"seeded {written} rows in {seed_s} s; site holds {sizes}", flush=True)
