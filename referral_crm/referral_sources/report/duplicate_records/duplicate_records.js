@@ -16,6 +16,8 @@ frappe.query_reports["Duplicate Records"] = {
 			label: __("Duplicates Of"),
 			fieldtype: "Dynamic Link",
 			options: "record_type",
+			// the type is a Select, which the Dynamic Link control does not find on a report page
+			get_options: () => frappe.query_report.get_filter_value("record_type"),
 			description: __("One practice or provider: its likely duplicates anywhere on the site."),
 		},
 		{
