@@ -146,6 +146,19 @@ class TestReports(FrappeTestCase):
 		self.assertEqual(row["visits"], 1)
 		frappe.get_doc("Practice", self.mine.name).update({"referral_territory": self.territory.name}).save()
 
+	def test_weeks_read_in_separate_runs_add_up(self):
+		"""The rollup is read six weeks at a time: a long period's first and last weeks both count."""
+		early = make_referral(referring_practice=self.mine.name, received_at="2026-09-08 10:00")
+		try:
+			_columns, data, _message, _chart = referral_trend({"to_date": TO_DATE, "weeks": 9})
+			row = self.row_for(data, self.mine)
+			self.assertEqual((row["week_2026_09_07"], row["week_2026_11_02"], row["total"]), (1, 2, 6))
+			_columns, data = source_scorecard({"from_date": "2026-09-01", "to_date": "2026-11-08"})
+			row = self.row_for(data, self.mine)
+			self.assertEqual((row["received"], row["admitted"], row["median_hours_to_soc"]), (6, 1, 30.0))
+		finally:
+			frappe.delete_doc("Referral", early.name, force=True)
+
 	def test_reversed_dates_are_refused(self):
 		with self.assertRaises(frappe.ValidationError):
 			source_scorecard({"from_date": "2026-11-08", "to_date": "2026-10-26"})
