@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Iterator
+from datetime import date
 
 import frappe
 from frappe import _
@@ -57,7 +58,7 @@ def rollup_filters(filters: dict, weeks: list) -> list[list]:
 	return out
 
 
-WEEKS_PER_READ = 6  # a large agency's six weeks are about 2.5 MB of JSON, well inside a packet
+WEEKS_PER_READ = 4  # a large agency's four weeks are under 2 MB of JSON, far inside a packet
 
 
 def read_rollup(filters: dict, weeks: list, fields: list[str]) -> Iterator[tuple]:
@@ -66,17 +67,25 @@ def read_rollup(filters: dict, weeks: list, fields: list[str]) -> Iterator[tuple
 
 	A large agency's twelve weeks are fifty thousand rows; the driver reads rows one value at a time
 	in Python, which was most of a report's time. So each run of weeks comes back as one row holding
-	a JSON array per field (JSON_ARRAYAGG, limited by group_concat_max_len), parsed in C."""
+	a JSON array per field (JSON_ARRAYAGG, limited by group_concat_max_len), parsed in C. An array
+	MariaDB cannot send (larger than max_allowed_packet) comes back NULL: those weeks are then read
+	row by row."""
 	frappe.db.sql("set session group_concat_max_len = 1073741824")
 	for start in range(0, len(weeks), WEEKS_PER_READ):
-		part = weeks[start : start + WEEKS_PER_READ]
-		((*columns,),) = frappe.get_list(
-			ROLLUP,
-			filters=rollup_filters(filters, part),
-			fields=[f"json_arrayagg({field}) as {field}" for field in fields],
+		query = {"doctype": ROLLUP, "filters": rollup_filters(filters, weeks[start : start + WEEKS_PER_READ])}
+		((rows, *columns),) = frappe.get_list(
+			**query,
+			fields=["count(*) as row_count", *(f"json_arrayagg({field}) as {field}" for field in fields)],
 			order_by="",
 			as_list=True,
 			limit_page_length=0,
 		)
-		if columns[0] is not None:  # no row at all: NULL
-			yield from zip(*(json.loads(column) for column in columns), strict=True)
+		if not rows:
+			continue
+		if any(column is None for column in columns):
+			for row in frappe.get_list(
+				**query, fields=fields, order_by="", as_list=True, limit_page_length=0
+			):
+				yield tuple(value.isoformat() if isinstance(value, date) else value for value in row)
+			continue
+		yield from zip(*(json.loads(column) for column in columns), strict=True)
