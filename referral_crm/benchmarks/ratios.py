@@ -268,7 +268,7 @@ def nppes(rows: int = 3000, seed: int = 23, first_npi: int = 7_000_000) -> dict:
 
 	from referral_crm.benchmarks.nppes_import import write_file
 	from referral_crm.core.referral_sources.nppes import NppesFilter, read_nppes
-	from referral_crm.referral_sources.doctype.nppes_import.nppes_import import index_written
+	from referral_crm.referral_sources.duplicates import index_changed_since
 	from referral_crm.referral_sources.nppes import NppesImporter
 
 	frappe.set_user("Administrator")
@@ -279,7 +279,7 @@ def nppes(rows: int = 3000, seed: int = 23, first_npi: int = 7_000_000) -> dict:
 	started, since = time.perf_counter(), frappe.utils.now_datetime()
 	summary = NppesImporter().run(read_nppes(ours_file, NppesFilter()), commit=True)
 	for doctype in ("Practice", "Provider"):  # as the desk's import job does: keyed for duplicate checks
-		index_written(doctype, since)
+		index_changed_since(doctype, since, commit=True)
 	ours = time.perf_counter() - started
 
 	practices, providers = _bare_rows(theirs_file)

@@ -323,7 +323,7 @@ def _recent_import(rows: int = 2000) -> tuple[str, int]:
 	summary = NppesImporter().run(read_nppes(path, NppesFilter()), commit=True)
 	os.remove(path)
 	for doctype in ("Practice", "Provider"):
-		index_changed_since(doctype, run.started_at)
+		index_changed_since(doctype, run.started_at, commit=True)
 	run.db_set(
 		{
 			"status": "Completed",

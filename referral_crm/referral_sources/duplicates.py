@@ -4,6 +4,7 @@ of a whole site, and merging two records through Frappe's own rename-and-merge."
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable
 
 import frappe
@@ -42,6 +43,8 @@ FIELDS = {
 }
 NAME_FIELD = {"Practice": "practice_name", "Provider": "provider_name"}
 CHUNK = 5000
+INDEX_CHUNK = 500  # records keyed per transaction after a bulk write
+DEADLOCK_RETRIES = 5
 
 
 def as_candidate(doctype: str, r) -> Candidate:
@@ -140,9 +143,24 @@ def rebuild_index(doctype: str, commit: bool = False) -> int:
 	return written
 
 
-def index_changed_since(doctype: str, since) -> int:
-	"""Re-key the records changed since a moment (the end of an import that wrote rows in bulk)."""
-	return index_records(doctype, frappe.get_all(doctype, filters={"modified": (">=", since)}, pluck="name"))
+def index_changed_since(doctype: str, since, commit: bool = False) -> None:
+	"""Re-key the records changed since a moment (rows written in bulk: an import, a load), a chunk at
+	a time. With `commit` each chunk is its own transaction: another import (or a person saving a
+	practice) may be keying some of the same records, and holding every key until the end would keep
+	them waiting; a chunk that still meets a deadlock is rolled back and keyed again."""
+	names = sorted(frappe.get_all(doctype, filters={"modified": (">=", since)}, pluck="name"))
+	for chunk in _chunks(names, INDEX_CHUNK):
+		for attempt in range(DEADLOCK_RETRIES):
+			try:
+				index_records(doctype, chunk)
+				if commit:
+					frappe.db.commit()
+				break
+			except frappe.QueryDeadlockError:  # Frappe's name for MariaDB's 1213
+				if not commit or attempt == DEADLOCK_RETRIES - 1:
+					raise
+				frappe.db.rollback()
+				time.sleep(0.1 * 2**attempt)
 
 
 def keep_index(doc, method=None) -> None:
@@ -159,7 +177,7 @@ def reindex_yesterdays_changes() -> None:
 	"""Daily: whatever changed records without saving documents (a bulk path) is keyed by the next day."""
 	since = frappe.utils.add_days(now_datetime(), -1)
 	for doctype in DOCTYPES:
-		index_changed_since(doctype, since)
+		index_changed_since(doctype, since, commit=True)
 
 
 # Reading candidates

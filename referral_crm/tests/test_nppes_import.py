@@ -264,7 +264,7 @@ class TestNppesImport(FrappeTestCase):
 
 		from frappe.utils import add_to_date, now_datetime
 
-		from referral_crm.referral_sources.doctype.nppes_import import nppes_import
+		from referral_crm.referral_sources import duplicates
 		from referral_crm.testing import make_practice
 
 		since = add_to_date(now_datetime(), seconds=-1)
@@ -277,12 +277,12 @@ class TestNppesImport(FrappeTestCase):
 				raise frappe.QueryDeadlockError("(1213, 'Deadlock found when trying to get lock')")
 
 		with (
-			patch.object(nppes_import, "index_records", index_records),
+			patch.object(duplicates, "index_records", index_records),
 			patch.object(frappe.db, "commit"),
 			patch.object(frappe.db, "rollback") as rollback,
-			patch.object(nppes_import.time, "sleep"),
+			patch.object(duplicates.time, "sleep"),
 		):
-			nppes_import.index_written("Practice", since)
+			duplicates.index_changed_since("Practice", since, commit=True)
 			self.assertEqual(calls, [made, made])
 			self.assertEqual(rollback.call_count, 1)
 
@@ -291,8 +291,10 @@ class TestNppesImport(FrappeTestCase):
 			def broken(doctype, names):
 				raise frappe.ValidationError("not a deadlock")
 
-			with patch.object(nppes_import, "index_records", broken):
-				self.assertRaises(frappe.ValidationError, nppes_import.index_written, "Practice", since)
+			with patch.object(duplicates, "index_records", broken):
+				self.assertRaises(
+					frappe.ValidationError, duplicates.index_changed_since, "Practice", since, commit=True
+				)
 
 	def test_the_desk_import_runs_as_a_job_and_reports(self):
 		from referral_crm.referral_sources.doctype.nppes_import.nppes_import import run_import

@@ -16,7 +16,7 @@ from referral_crm.core.referral_sources.nppes_companions import (
 	PRACTICE_LOCATION,
 	companions_in_zip,
 )
-from referral_crm.referral_sources.duplicates import index_records
+from referral_crm.referral_sources.duplicates import index_changed_since
 from referral_crm.referral_sources.nppes import ImportSummary, NppesImporter
 from referral_crm.referral_sources.nppes_companions import import_companions
 
@@ -146,28 +146,6 @@ def territory_zips(territory: str) -> set[str]:
 	)
 
 
-INDEX_CHUNK = 500
-DEADLOCK_RETRIES = 5
-
-
-def index_written(doctype: str, since) -> None:
-	"""Key the records changed since the import began, a chunk per transaction: another import (or a
-	person saving a practice) may be keying some of the same records, and holding every key until the
-	end would keep them waiting. A chunk that still meets a deadlock is rolled back and keyed again."""
-	names = sorted(frappe.get_all(doctype, filters={"modified": (">=", since)}, pluck="name"))
-	for start in range(0, len(names), INDEX_CHUNK):
-		for attempt in range(DEADLOCK_RETRIES):
-			try:
-				index_records(doctype, names[start : start + INDEX_CHUNK])
-				frappe.db.commit()
-				break
-			except frappe.QueryDeadlockError:  # Frappe's name for MariaDB's 1213
-				if attempt == DEADLOCK_RETRIES - 1:
-					raise
-				frappe.db.rollback()
-				time.sleep(0.1 * 2**attempt)
-
-
 def run_import(name: str) -> ImportSummary:
 	"""The background job: stream the file, write in batches, tell the form how far it has come."""
 	doc = frappe.get_doc("NPPES Import", name)
@@ -198,7 +176,7 @@ def run_import(name: str) -> ImportSummary:
 		summary = importer.run(read_nppes(path, doc.row_filter()), commit=True)
 		import_companions(importer, sources, commit=True)
 		for doctype in ("Practice", "Provider"):  # rows written in bulk: key them for duplicate checks
-			index_written(doctype, since)
+			index_changed_since(doctype, since, commit=True)
 	except Exception:
 		frappe.db.rollback()
 		doc.db_set({"status": "Failed", "finished_at": now_datetime(), "summary": frappe.get_traceback()})
