@@ -76,8 +76,22 @@ def recount_nightly() -> None:
 	rebuild_all(commit=True)
 
 
+COUNTED = (
+	"user",
+	"visit_datetime",
+	"referral_territory",
+	"channel",
+	"outcome",
+	"checked_in_at",
+	"checkin_verified",
+)
+
+
 def on_visit_change(doc, method=None) -> None:
-	"""Visit on_update and after_delete: the days of its person before and after the change."""
+	"""Visit on_update and after_delete: the days of its person before and after the change (a save
+	that changed nothing counted here, a follow-up or a note, leaves them)."""
+	if method == "on_update" and not any(doc.has_value_changed(field) for field in COUNTED):
+		return
 	days = {(doc.user, getdate(doc.visit_datetime))} if doc.visit_datetime else set()
 	previous = doc.get_doc_before_save() if method == "on_update" else None
 	if previous and previous.visit_datetime:

@@ -164,8 +164,10 @@ def index_changed_since(doctype: str, since, commit: bool = False) -> None:
 
 
 def keep_index(doc, method=None) -> None:
-	"""Practice and Provider on_update: the record's keys follow its name, numbers and address."""
-	index_records(doc.doctype, [doc.name])
+	"""Practice and Provider on_update: the record's keys follow its name, numbers and address (a save
+	that changed none of them, a stage move or a note, leaves them)."""
+	if any(doc.has_value_changed(field) for field in FIELDS[doc.doctype][1:]):
+		index_records(doc.doctype, [doc.name])
 
 
 def forget_index(doc, method=None) -> None:
