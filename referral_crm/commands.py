@@ -67,16 +67,15 @@ def import_nppes(
 
 	import frappe
 
-	from referral_crm.core.referral_sources.nppes import NppesFilter, read_nppes
+	from referral_crm.core.referral_sources.nppes import NppesFilter
 	from referral_crm.core.referral_sources.nppes_companions import (
 		ENDPOINT,
 		OTHER_NAME,
 		PRACTICE_LOCATION,
 		companions_in_zip,
 	)
-	from referral_crm.referral_sources.doctype.nppes_import.nppes_import import territory_zips
+	from referral_crm.referral_sources.doctype.nppes_import.nppes_import import import_files, territory_zips
 	from referral_crm.referral_sources.nppes import NppesImporter
-	from referral_crm.referral_sources.nppes_companions import import_companions
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
@@ -103,9 +102,7 @@ def import_nppes(
 		):
 			if given:
 				sources[kind] = given
-		importer = NppesImporter(progress=progress)
-		summary = importer.run(read_nppes(path, row_filter), commit=True)
-		import_companions(importer, sources, commit=True)
+		summary = import_files(NppesImporter(progress=progress), path, row_filter, sources)
 		seconds = time.monotonic() - started
 	finally:
 		frappe.destroy()

@@ -11,7 +11,7 @@ from pathlib import Path
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from referral_crm.core.referral_sources.nppes import NPPES_HEADER, read_nppes
+from referral_crm.core.referral_sources.nppes import NPPES_HEADER, NppesFilter, read_nppes
 from referral_crm.core.referral_sources.nppes_companions import ENDPOINT, OTHER_NAME, PRACTICE_LOCATION
 from referral_crm.referral_sources.nppes import NppesImporter
 from referral_crm.referral_sources.nppes_companions import NOT_IN_CRM, import_companions
@@ -53,6 +53,21 @@ class TestRealNppesFiles(FrappeTestCase):
 		)
 		self.assertEqual(practice.taxonomy_code, "261QD0000X")
 		self.assertNotIn("UNAVAIL", frappe.as_json(practice.as_dict()))
+
+	def test_an_import_keys_the_real_row_for_duplicate_checks(self):
+		"""As the bench command and the desk's job import (committing as they go): the practice made from
+		CMS's row can be found as a duplicate at once, by its NPI and its phone."""
+		from referral_crm.referral_sources.doctype.nppes_import.nppes_import import import_files
+
+		try:
+			path = str(CMS / "npidata_pfile_one_organisation.csv")
+			summary = import_files(NppesImporter(), path, NppesFilter(), {})
+			self.assertEqual(summary.practices_inserted, 1)
+			practice = frappe.db.get_value("Practice", {"npi": "1063947125"})
+			keys = set(frappe.get_all("Duplicate Key", filters={"record": practice}, pluck="match_key"))
+			self.assertTrue({"npi:1063947125", "phone:+15408224224"} <= keys, keys)
+		finally:
+			self.forget_committed()
 
 	def test_markup_in_a_row_is_stored_harmless_and_the_row_kept(self):
 		with open(CMS / "npidata_pfile_one_organisation.csv", newline="") as source:

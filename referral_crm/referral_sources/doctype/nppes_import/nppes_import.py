@@ -16,7 +16,7 @@ from referral_crm.core.referral_sources.nppes_companions import (
 	PRACTICE_LOCATION,
 	companions_in_zip,
 )
-from referral_crm.referral_sources.duplicates import index_changed_since
+from referral_crm.referral_sources.duplicates import DOCTYPES, index_changed_since
 from referral_crm.referral_sources.nppes import ImportSummary, NppesImporter
 from referral_crm.referral_sources.nppes_companions import import_companions
 
@@ -146,13 +146,23 @@ def territory_zips(territory: str) -> set[str]:
 	)
 
 
+def import_files(importer: NppesImporter, path: str, row_filter: NppesFilter, sources: dict) -> ImportSummary:
+	"""The file, its companion files, then the duplicate-check keys of every record they wrote (in
+	bulk, so no save kept them): what the desk's import job and the bench command both do."""
+	since = importer.now  # the moment the importer stamps its new records with
+	summary = importer.run(read_nppes(path, row_filter), commit=True)
+	import_companions(importer, sources, commit=True)
+	for doctype in DOCTYPES:
+		index_changed_since(doctype, since, commit=True)
+	return summary
+
+
 def run_import(name: str) -> ImportSummary:
 	"""The background job: stream the file, write in batches, tell the form how far it has come."""
 	doc = frappe.get_doc("NPPES Import", name)
 	started = time.monotonic()
 	doc.db_set({"status": "Running", "started_at": now_datetime(), "finished_at": None})
 	frappe.db.commit()
-	since = doc.started_at
 	path = doc.file_path()
 	total = estimate_rows(path)
 
@@ -172,11 +182,7 @@ def run_import(name: str) -> ImportSummary:
 	try:
 		sources = doc.companion_sources()
 		total += sum(estimate_rows(p) for p in set(sources.values()) if p != path)
-		importer = NppesImporter(progress=progress)
-		summary = importer.run(read_nppes(path, doc.row_filter()), commit=True)
-		import_companions(importer, sources, commit=True)
-		for doctype in ("Practice", "Provider"):  # rows written in bulk: key them for duplicate checks
-			index_changed_since(doctype, since, commit=True)
+		summary = import_files(NppesImporter(progress=progress), path, doc.row_filter(), sources)
 	except Exception:
 		frappe.db.rollback()
 		doc.db_set({"status": "Failed", "finished_at": now_datetime(), "summary": frappe.get_traceback()})
